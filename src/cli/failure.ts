@@ -1,0 +1,22 @@
+import { UserError, errnoCode } from '../errors.js';
+
+/**
+ * Prints a failure as one line and exits non-zero. User errors carry their own advice;
+ * anything else is a bug or an environment problem, whose stack is shown only when
+ * W2V_DEBUG is set so that ordinary runs never dump a trace.
+ */
+export function reportFailure(error: unknown, usage: boolean): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UserError || usage) {
+    process.stderr.write(`w2v: ${message}${usage ? ' (see w2v --help)' : ''}\n`);
+    process.exit(usage ? 2 : 1);
+  }
+  const code = errnoCode(error);
+  const firstLine = message.split('\n')[0];
+  if (process.env.W2V_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  const hint = code === 'ENOSPC' ? ' (the disk is full: free space or choose another --out)' : ' (set W2V_DEBUG=1 for details)';
+  process.stderr.write(`w2v: ${firstLine}${hint}\n`);
+  process.exit(1);
+}
