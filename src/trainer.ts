@@ -1,0 +1,257 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { buildAliasTable } from './alias-table.js';
+import { resolveCorpusFiles } from './corpus.js';
+import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
+import { buildHuffmanTree } from './huffman.js';
+import type { KernelKind } from './kernel/kernel.js';
+import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
+import { resolveTrainOptions, type TrainOptions } from './options.js';
+import { Random, deriveSeed } from './random.js';
+import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
+import { keepProbabilities } from './subsampling.js';
+import type { ChunkResult, ChunkTask, WorkerSetup } from './training-task.js';
+import type { Vocabulary } from './vocabulary.js';
+
+const WORKER_URL = new URL('../workers/train-worker.js', import.meta.url);
+
+export interface TrainingProgress {
+  epoch: number;
+  /** Words (before subsampling) processed so far, over all epochs. */
+  wordsDone: number;
+  wordsTotal: number;
+  alpha: number;
+  /** Mean loss per prediction over the tasks finished so far in this epoch. */
+  loss: number;
+  wordsPerSecond: number;
+}
+
+/** Callbacks for a caller that shows progress; all optional. */
+export interface TrainingObserver {
+  onPhase?(phase: 'read' | 'train', detail: string): void;
+  onTokensRead?(tokens: number): void;
+  onProgress?(progress: TrainingProgress): void;
+  onWarning?(message: string): void;
+}
+
+export interface EpochReport {
+  epoch: number;
+  /** Mean loss per prediction (positive pairs and negatives, or Huffman nodes). */
+  loss: number;
+  wordsSeen: number;
+  wordsTrained: number;
+  seconds: number;
+}
+
+export interface TrainingReport {
+  options: TrainOptions;
+  kernel: KernelKind;
+  corpusFiles: string[];
+  corpusTokens: number;
+  trainingWords: number;
+  vocabularySize: number;
+  chunks: number;
+  /** Wall seconds per phase; the caller adds `export`. */
+  seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; total?: number };
+  /** Corpus tokens × epochs / training seconds. */
+  trainWordsPerSecond: number;
+  epochs: EpochReport[];
+}
+
+export interface TrainedModel {
+  vocabulary: Vocabulary;
+  dim: number;
+  /** Input weights, row i for word i; rows are `stride` floats apart (padded for SIMD). */
+  vectors: Float32Array;
+  stride: number;
+  report: TrainingReport;
+}
+
+/**
+ * Trains word vectors on the given corpus files or directories. The main process reads the
+ * corpus once, builds the vocabulary and tables, lays out the shared memory, and schedules
+ * chunk × epoch tasks on a pool of Hogwild workers; the weights never leave shared memory.
+ */
+export async function trainEmbeddings(
+  inputs: string[],
+  partialOptions: Partial<TrainOptions> = {},
+  observer: TrainingObserver = {},
+): Promise<TrainedModel> {
+  const options = resolveTrainOptions(partialOptions);
+  const files = await resolveCorpusFiles(inputs);
+  const kernelChoice = chooseKernel(options.kernel);
+  if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
+
+  const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
+  try {
+    observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
+    const corpus = await encodeCorpus(files, {
+      minCount: options.minCount,
+      maxVocab: options.maxVocab,
+      maxSentenceLength: options.maxSentenceLength,
+      chunkTokens: options.chunkTokens,
+      workDirectory,
+      onTokens: observer.onTokensRead,
+    });
+    const { layout, memory } = prepareModel(corpus, options);
+    const trainStart = performance.now();
+    observer.onPhase?.('train', `training ${options.model}/${options.loss} on ${corpus.vocabulary.words.length} words`);
+    const epochs = await runEpochs(corpus, options, kernelChoice.kind, layout, memory, observer);
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    const report: TrainingReport = {
+      options,
+      kernel: kernelChoice.kind,
+      corpusFiles: files,
+      corpusTokens: corpus.corpusTokens,
+      trainingWords: corpus.trainingWords,
+      vocabularySize: corpus.vocabulary.words.length,
+      chunks: corpus.chunks.length,
+      seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
+      trainWordsPerSecond: (corpus.corpusTokens * options.epochs) / trainSeconds,
+      epochs,
+    };
+    return {
+      vocabulary: corpus.vocabulary,
+      dim: options.dim,
+      vectors: new Float32Array(memory.buffer, layout.inputWeights, corpus.vocabulary.words.length * layout.stride),
+      stride: layout.stride,
+      report,
+    };
+  } finally {
+    rmSync(workDirectory, { recursive: true, force: true });
+  }
+}
+
+/** Shared memory with tables filled in and input weights initialised as C word2vec does. */
+function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
+  const { vocabulary } = corpus;
+  const hs = options.loss === 'hs';
+  const huffman = hs ? buildHuffmanTree(vocabulary.counts) : undefined;
+  const layout = planLayout({
+    vocabSize: vocabulary.words.length,
+    dim: options.dim,
+    model: options.model,
+    loss: options.loss,
+    window: options.window,
+    negative: options.negative,
+    maxSentenceLength: options.maxSentenceLength,
+    huffmanCodeTotal: huffman ? huffman.codes.length : 0,
+    chunkCapacity: corpus.maxChunkEntries,
+    slots: options.workers,
+  });
+  const memory = createSharedMemory(layout, {
+    keepProbability: keepProbabilities(vocabulary.counts, vocabulary.totalCount, options.sample),
+    aliasTable: hs ? undefined : buildAliasTable(vocabulary.counts),
+    huffman,
+  });
+  // Uniform in [-0.5, 0.5) / dim, as C word2vec; output weights start at zero, padding stays zero.
+  const random = new Random(deriveSeed(options.seed, 0x5eed));
+  const weights = new Float32Array(memory.buffer, layout.inputWeights, vocabulary.words.length * layout.stride);
+  for (let row = 0; row < vocabulary.words.length; row++) {
+    const base = row * layout.stride;
+    for (let i = 0; i < options.dim; i++) weights[base + i] = (random.nextFloat() - 0.5) / options.dim;
+  }
+  return { layout, memory };
+}
+
+/**
+ * The scheduler: every epoch is cut into the corpus chunks; each task carries the learning
+ * rate at its start and end on the global linear decay (computed here, from global progress,
+ * so the decay is exact whatever the order tasks finish in) and a seed derived from
+ * (seed, epoch, chunk). At most one task per scratch slot is in flight; with one worker the
+ * tasks run in order and a rerun is bit-identical.
+ */
+async function runEpochs(
+  corpus: EncodedCorpus,
+  options: TrainOptions,
+  kernel: KernelKind,
+  layout: MemoryLayout,
+  memory: WebAssembly.Memory,
+  observer: TrainingObserver,
+): Promise<EpochReport[]> {
+  const setup: WorkerSetup = {
+    memory,
+    module: kernel === 'wasm' ? compileKernelModule() : undefined,
+    kernel,
+    corpusPath: corpus.path,
+    header: layout.header,
+  };
+  const pool = new Piscina({
+    filename: WORKER_URL.href,
+    workerData: setup,
+    minThreads: options.workers,
+    maxThreads: options.workers,
+    idleTimeout: 60_000,
+    concurrentTasksPerWorker: 1,
+  });
+  const wordsTotal = corpus.trainingWords * options.epochs;
+  const alphaAt = (words: number) =>
+    options.alpha - (options.alpha - options.minAlpha) * Math.min(1, words / Math.max(1, wordsTotal));
+  const epochs: EpochReport[] = [];
+  const freeSlots = layout.slots.slice().reverse();
+  const inFlight = new Set<Promise<void>>();
+  const start = performance.now();
+  let wordsDone = 0;
+  let wordsScheduled = 0;
+  let failure: { error: unknown } | undefined;
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const report: EpochReport = { epoch: epoch + 1, loss: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
+      epochs.push(report);
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let lossTerms = 0;
+      for (let chunkIndex = 0; chunkIndex < corpus.chunks.length; chunkIndex++) {
+        while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
+        if (failure) throw failure.error;
+        const chunk = corpus.chunks[chunkIndex];
+        const slot = freeSlots.pop()!;
+        const task: ChunkTask = {
+          slot,
+          offset: chunk.offset,
+          entries: chunk.entries,
+          words: chunk.words,
+          alphaStart: alphaAt(wordsScheduled),
+          alphaEnd: alphaAt(wordsScheduled + chunk.words),
+          seed: deriveSeed(options.seed, epoch, chunkIndex),
+        };
+        wordsScheduled += chunk.words;
+        const running: Promise<void> = (pool.run(task) as Promise<ChunkResult>).then(
+          (result) => {
+            freeSlots.push(slot);
+            inFlight.delete(running);
+            wordsDone += result.wordsSeen;
+            report.wordsSeen += result.wordsSeen;
+            report.wordsTrained += result.wordsTrained;
+            lossSum += result.lossSum;
+            lossTerms += result.lossTerms;
+            report.loss = lossTerms > 0 ? lossSum / lossTerms : 0;
+            report.seconds = (performance.now() - epochStart) / 1000;
+            observer.onProgress?.({
+              epoch: epoch + 1,
+              wordsDone,
+              wordsTotal,
+              alpha: task.alphaEnd,
+              loss: report.loss,
+              wordsPerSecond: wordsDone / Math.max(1e-9, (performance.now() - start) / 1000),
+            });
+          },
+          (error: unknown) => {
+            // The first failing task fails the run; later ones (often aborted by the pool's
+            // shutdown) must not surface as unhandled rejections.
+            failure ??= { error };
+            inFlight.delete(running);
+          },
+        );
+        inFlight.add(running);
+      }
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
+  } finally {
+    await pool.destroy();
+  }
+  return epochs;
+}

@@ -1,0 +1,33 @@
+import { openSync, readSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import type { TrainingKernel } from '../src/kernel/kernel.js';
+import { createReferenceKernel } from '../src/kernel/reference.js';
+import { instantiateWasmKernel } from '../src/kernel/wasm.js';
+import { readSlotResults, slotTokenOffset } from '../src/shared-memory.js';
+import type { ChunkResult, ChunkTask, WorkerSetup } from '../src/training-task.js';
+
+// One instance of the kernel per worker thread, bound to the shared memory; the encoded
+// corpus is opened once and chunks are read straight into the slot's token buffer.
+const setup = workerData as WorkerSetup;
+const kernel: TrainingKernel =
+  setup.kernel === 'wasm' && setup.module
+    ? instantiateWasmKernel(setup.module, setup.memory)
+    : createReferenceKernel(setup.memory);
+const corpus = openSync(setup.corpusPath, 'r');
+
+function readChunk(task: ChunkTask): void {
+  const buffer = setup.memory.buffer;
+  const bytes = new Uint8Array(buffer, slotTokenOffset(buffer, task.slot), task.entries * 4);
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = readSync(corpus, bytes, filled, bytes.length - filled, task.offset * 4 + filled);
+    if (n === 0) throw new Error(`encoded corpus ended early at entry ${task.offset + filled / 4}`);
+    filled += n;
+  }
+}
+
+export default function trainChunk(task: ChunkTask): ChunkResult {
+  readChunk(task);
+  kernel.trainChunk(setup.header, task.slot, task.entries, task.words, task.alphaStart, task.alphaEnd, task.seed);
+  return readSlotResults(setup.memory.buffer, task.slot);
+}
