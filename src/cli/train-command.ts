@@ -1,0 +1,126 @@
+import type { Argv, CommandModule } from 'yargs';
+import { writeTextFileAtomically } from '../atomic-file.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options.js';
+import { trainEmbeddings } from '../trainer.js';
+import { writeWord2vecFile } from '../word2vec-format.js';
+import { createProgressObserver } from './progress.js';
+
+interface TrainArgs {
+  corpus: string[];
+  out: string;
+  model: TrainOptions['model'];
+  loss: TrainOptions['loss'];
+  dim: number;
+  window: number;
+  negative: number;
+  minCount: number;
+  maxVocab: number;
+  sample: number;
+  epochs: number;
+  alpha?: number;
+  minAlpha?: number;
+  workers: number;
+  seed: number;
+  kernel: TrainOptions['kernel'];
+  format: 'bin' | 'text';
+  json: boolean;
+  progress: boolean;
+  maxSentenceLength: number;
+}
+
+/** The report sits beside the vectors: `vectors.bin` → `vectors.bin.report.json`. */
+export function reportPathFor(vectorsPath: string): string {
+  return `${vectorsPath}.report.json`;
+}
+
+function builder(yargs: Argv): Argv<TrainArgs> {
+  const d = DEFAULT_TRAIN_OPTIONS;
+  return yargs
+    .positional('corpus', {
+      describe: 'UTF-8 text files, directories or .gz files; whitespace-separated tokens, one sentence per line',
+      type: 'string',
+      array: true,
+      demandOption: true,
+    })
+    .options({
+      out: { alias: 'o', type: 'string', demandOption: true, describe: 'Where to write the vectors (a report goes beside it as <out>.report.json)' },
+      model: { choices: ['sg', 'cbow'] as const, default: d.model, describe: 'sg: skip-gram; cbow: continuous bag of words (mean of context vectors)' },
+      loss: { choices: ['ns', 'hs'] as const, default: d.loss, describe: 'ns: negative sampling; hs: hierarchical softmax over a Huffman tree' },
+      dim: { type: 'number', default: d.dim, describe: 'Dimension of the word vectors' },
+      window: { type: 'number', default: d.window, describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
+      negative: { type: 'number', default: d.negative, describe: 'Negative samples per positive pair (ns only)' },
+      'min-count': { type: 'number', default: d.minCount, describe: 'Ignore words seen fewer times than this' },
+      'max-vocab': { type: 'number', default: d.maxVocab, describe: 'Keep only this many most frequent words (0: no limit)' },
+      sample: { type: 'number', default: d.sample, describe: 'Subsampling threshold for frequent words (0 disables)' },
+      epochs: { alias: 'iter', type: 'number', default: d.epochs, describe: 'Passes over the corpus' },
+      alpha: { type: 'number', describe: 'Starting learning rate [default: 0.025 for sg, 0.05 for cbow]' },
+      'min-alpha': { type: 'number', describe: 'Final learning rate, reached linearly [default: alpha * 1e-4]' },
+      workers: { alias: 'threads', type: 'number', default: d.workers, describe: 'Worker threads (default: all cores)' },
+      seed: { type: 'number', default: d.seed, describe: 'Random seed; with --workers 1 the output is byte-identical across runs' },
+      kernel: { choices: ['auto', 'wasm', 'ts'] as const, default: d.kernel, describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
+      format: { choices: ['bin', 'text'] as const, default: 'bin' as const, describe: 'word2vec binary or text format, as C word2vec writes them' },
+      'max-sentence-length': { type: 'number', default: d.maxSentenceLength, describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
+      json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
+      progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
+    }) as unknown as Argv<TrainArgs>;
+}
+
+async function handler(args: TrainArgs): Promise<void> {
+  const started = performance.now();
+  const observer = createProgressObserver(args.progress);
+  let model;
+  try {
+    model = await trainEmbeddings(
+      args.corpus,
+      {
+        model: args.model,
+        loss: args.loss,
+        dim: args.dim,
+        window: args.window,
+        negative: args.negative,
+        minCount: args.minCount,
+        maxVocab: args.maxVocab,
+        sample: args.sample,
+        epochs: args.epochs,
+        alpha: args.alpha,
+        minAlpha: args.minAlpha,
+        workers: args.workers,
+        seed: args.seed,
+        kernel: args.kernel,
+        maxSentenceLength: args.maxSentenceLength,
+      },
+      observer,
+    );
+  } finally {
+    observer.stop();
+  }
+  const exportStart = performance.now();
+  await writeWord2vecFile(
+    args.out,
+    { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride },
+    args.format,
+  );
+  const { report } = model;
+  report.seconds.export = (performance.now() - exportStart) / 1000;
+  report.seconds.total = (performance.now() - started) / 1000;
+  const saved = { ...report, output: args.out, format: args.format, finishedAt: new Date().toISOString() };
+  await writeTextFileAtomically(reportPathFor(args.out), `${JSON.stringify(saved, null, 2)}\n`);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(saved)}\n`);
+    return;
+  }
+  const s = report.seconds;
+  process.stdout.write(
+    `wrote ${args.out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
+      `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
+      `export ${s.export.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
+      `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')}\n`,
+  );
+}
+
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: 'train <corpus..>',
+  describe: 'Train word vectors (skip-gram or CBOW; negative sampling or hierarchical softmax)',
+  builder,
+  handler,
+};

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Random } from '../src/random.js';
+import { trainEmbeddings, type TrainedModel } from '../src/trainer.js';
+import { writeWord2vecFile } from '../src/word2vec-format.js';
+
+const TOPICS = 8;
+const WORDS_PER_TOPIC = 6;
+
+/**
+ * A corpus with planted structure: every sentence draws its words from one topic, so words of
+ * a topic share all their contexts and nothing else. Training that works puts them together.
+ */
+function plantedCorpus(sentences: number, seed: number): string {
+  const random = new Random(seed);
+  const lines: string[] = [];
+  for (let s = 0; s < sentences; s++) {
+    const topic = random.nextUint32() % TOPICS;
+    const words: string[] = [];
+    for (let i = 0; i < 8; i++) words.push(`t${topic}w${random.nextUint32() % WORDS_PER_TOPIC}`);
+    lines.push(words.join(' '));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function topicOf(word: string): string {
+  return word.slice(0, word.indexOf('w'));
+}
+
+function cosine(model: TrainedModel, a: number, b: number): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < model.dim; i++) {
+    const x = model.vectors[a * model.stride + i];
+    const y = model.vectors[b * model.stride + i];
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Share of (word, neighbour) pairs among each word's k nearest that belong to its own topic. */
+function topicPurity(model: TrainedModel, k: number): number {
+  const words = model.vocabulary.words;
+  let same = 0;
+  for (let w = 0; w < words.length; w++) {
+    const ranked = words
+      .map((_, other) => ({ other, similarity: other === w ? -Infinity : cosine(model, w, other) }))
+      .sort((x, y) => y.similarity - x.similarity)
+      .slice(0, k);
+    same += ranked.filter(({ other }) => topicOf(words[other]) === topicOf(words[w])).length;
+  }
+  return same / (words.length * k);
+}
+
+describe('training learns planted structure', () => {
+  let dir: string;
+  let corpus: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-train-'));
+    corpus = path.join(dir, 'topics.txt');
+    writeFileSync(corpus, plantedCorpus(4000, 3));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const model of ['sg', 'cbow'] as const) {
+    for (const loss of ['ns', 'hs'] as const) {
+      for (const kernel of ['wasm', 'ts'] as const) {
+        it(`${model} + ${loss} (${kernel} kernel): words of a topic become nearest neighbours`, async () => {
+          const trained = await trainEmbeddings([corpus], {
+            model, loss, kernel, dim: 24, window: 4, epochs: 3, minCount: 1, sample: 0, workers: 2, seed: 11,
+          });
+          assert.equal(trained.vocabulary.words.length, TOPICS * WORDS_PER_TOPIC);
+          assert.equal(trained.report.corpusTokens, 4000 * 8);
+          const losses = trained.report.epochs.map((e) => e.loss);
+          assert.ok(losses[losses.length - 1] < losses[0], `loss falls: ${losses.join(', ')}`);
+          // Chance level is 5/47 ≈ 0.11 for the 5 same-topic words among 47 others.
+          const purity = topicPurity(trained, WORDS_PER_TOPIC - 1);
+          assert.ok(purity >= 0.9, `topic purity of the 5 nearest: ${purity}`);
+        });
+      }
+    }
+  }
+});
+
+describe('reproducibility', () => {
+  let dir: string;
+  let corpus: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-repro-'));
+    corpus = path.join(dir, 'topics.txt');
+    writeFileSync(corpus, plantedCorpus(1500, 5));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function trainToBytes(seed: number, file: string): Promise<Buffer> {
+    // Tiny chunks: many tasks, so the scheduler's ordering is exercised too.
+    const trained = await trainEmbeddings([corpus], {
+      model: 'sg', loss: 'ns', dim: 16, epochs: 2, minCount: 1, workers: 1, seed, chunkTokens: 1024,
+    });
+    const out = path.join(dir, file);
+    await writeWord2vecFile(out, { words: trained.vocabulary.words, dim: trained.dim, vectors: trained.vectors, stride: trained.stride }, 'bin');
+    return readFileSync(out);
+  }
+
+  it('one worker and the same seed give byte-identical vectors', async () => {
+    const first = await trainToBytes(9, 'a.bin');
+    const second = await trainToBytes(9, 'b.bin');
+    assert.ok(first.equals(second));
+    const other = await trainToBytes(10, 'c.bin');
+    assert.ok(!first.equals(other), 'a different seed gives different vectors');
+  });
+});
