@@ -118,7 +118,7 @@ test('corrupt and truncated files give one-line errors with a position', async (
   writeFileSync(file('big-header.bin'), Buffer.concat([Buffer.from('1000000 3\n'), whole.subarray(4)]));
   await rejectsWith(readWord2vecFile(file('big-header.bin')), /big-header\.bin: line 1: header promises 1000000 vectors/);
 
-  writeFileSync(file('short.txt'), '3 2\na 1 2\nb 3 4\n');
+  writeFileSync(file('short.txt'), '3 2\naaaa 1.5 2.5\nbbbb 3.5 4.5\n');
   await rejectsWith(readWord2vecFile(file('short.txt')), /short\.txt: line 4: file ends after 2 of 3 vectors/);
   writeFileSync(file('dim.txt'), '3 2\na 1 2\nb 3 4 5\nc 1 1\n');
   await rejectsWith(readWord2vecFile(file('dim.txt')), /dim\.txt: line 3: expected 2 values .* found 3/);
