@@ -17,6 +17,11 @@ export interface TrainOptions {
   window: number;
   /** Negative samples per positive pair (negative sampling only). */
   negative: number;
+  /**
+   * Skip-gram + negative sampling: draw the noise words once per centre word and share them
+   * across its context window (Ji et al. 2016), instead of fresh ones for every context word.
+   */
+  sharedNegatives: boolean;
   minCount: number;
   /** Keep at most this many most frequent words (0: no limit). */
   maxVocab: number;
@@ -42,6 +47,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   dim: 100,
   window: 5,
   negative: 5,
+  sharedNegatives: true,
   minCount: 5,
   maxVocab: 0,
   sample: 1e-3,

@@ -30,7 +30,7 @@ export const HeaderField = {
   stride: 8,
   window: 12,
   negative: 16,
-  /** bit 0: CBOW (else skip-gram); bit 1: hierarchical softmax (else negative sampling) */
+  /** bit 0: CBOW (else skip-gram); bit 1: hierarchical softmax (else negative sampling); bit 2: shared negatives */
   flags: 20,
   inputWeights: 24,
   outputWeights: 28,
@@ -48,6 +48,8 @@ export const HEADER_BYTES = 128;
 
 export const FLAG_CBOW = 1;
 export const FLAG_HIERARCHICAL_SOFTMAX = 2;
+/** Skip-gram with negative sampling draws the noise words once per centre word. */
+export const FLAG_SHARED_NEGATIVES = 4;
 
 /**
  * A scratch slot starts with the task's results (f64, written by the kernel) followed by the
@@ -62,6 +64,7 @@ export const SlotField = {
   hiddenError: 36,
   sentence: 40,
   tokens: 44,
+  negatives: 48,
 } as const;
 const SLOT_HEADER_BYTES = 64;
 
@@ -76,6 +79,7 @@ export interface ModelShape {
   loss: LossType;
   window: number;
   negative: number;
+  sharedNegatives: boolean;
   maxSentenceLength: number;
   /** Total length of all Huffman codes (0 for negative sampling). */
   huffmanCodeTotal: number;
@@ -137,7 +141,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(SLOT_HEADER_BYTES + 2 * stride * 4 + shape.maxSentenceLength * 4));
+    slots.push(a.take(SLOT_HEADER_BYTES + 2 * stride * 4 + shape.maxSentenceLength * 4 + shape.negative * 4));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -178,7 +182,12 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.stride, layout.stride);
   set(HeaderField.window, shape.window);
   set(HeaderField.negative, shape.negative);
-  set(HeaderField.flags, (shape.model === 'cbow' ? FLAG_CBOW : 0) | (shape.loss === 'hs' ? FLAG_HIERARCHICAL_SOFTMAX : 0));
+  set(
+    HeaderField.flags,
+    (shape.model === 'cbow' ? FLAG_CBOW : 0) |
+      (shape.loss === 'hs' ? FLAG_HIERARCHICAL_SOFTMAX : 0) |
+      (shape.loss === 'ns' && shape.sharedNegatives ? FLAG_SHARED_NEGATIVES : 0),
+  );
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);
@@ -211,6 +220,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     fields[SlotField.hiddenError / 4] = hidden + layout.stride * 4;
     fields[SlotField.sentence / 4] = hidden + 2 * layout.stride * 4;
     fields[SlotField.tokens / 4] = layout.slotTokens[i];
+    fields[SlotField.negatives / 4] = hidden + 2 * layout.stride * 4 + shape.maxSentenceLength * 4;
   }
   return memory;
 }

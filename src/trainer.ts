@@ -136,6 +136,7 @@ function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
     loss: options.loss,
     window: options.window,
     negative: options.negative,
+    sharedNegatives: options.sharedNegatives,
     maxSentenceLength: options.maxSentenceLength,
     huffmanCodeTotal: huffman ? huffman.codes.length : 0,
     chunkCapacity: corpus.maxChunkEntries,

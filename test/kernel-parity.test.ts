@@ -20,7 +20,7 @@ function zipfCounts(n: number): Float64Array {
 }
 
 /** A model in shared memory with seeded weights and a chunk of random sentences in slot 0. */
-function makeModel(model: ModelType, loss: LossType) {
+function makeModel(model: ModelType, loss: LossType, sharedNegatives: boolean) {
   const counts = zipfCounts(VOCAB);
   const huffman = loss === 'hs' ? buildHuffmanTree(counts) : undefined;
   const tokens: number[] = [];
@@ -31,7 +31,7 @@ function makeModel(model: ModelType, loss: LossType) {
     tokens.push(SENTENCE_END);
   }
   const layout = planLayout({
-    vocabSize: VOCAB, dim: DIM, model, loss, window: 4, negative: 5, maxSentenceLength: 1000,
+    vocabSize: VOCAB, dim: DIM, model, loss, window: 4, negative: 5, sharedNegatives, maxSentenceLength: 1000,
     huffmanCodeTotal: huffman?.codes.length ?? 0, chunkCapacity: tokens.length, slots: 1,
   });
   const total = counts.reduce((a, b) => a + b, 0);
@@ -64,40 +64,41 @@ function weightsOf(memory: WebAssembly.Memory, layout: MemoryLayout, which: 'inp
 
 describe('WebAssembly SIMD kernel matches the TypeScript reference', { skip: !wasmSimdAvailable() && 'no WebAssembly SIMD' }, () => {
   const module = compileKernelModule();
-  for (const model of ['sg', 'cbow'] as const) {
-    for (const loss of ['ns', 'hs'] as const) {
-      it(`${model} + ${loss}: same updates within float tolerance`, () => {
-        const a = makeModel(model, loss);
-        const b = makeModel(model, loss);
-        const before = Float32Array.from(weightsOf(a.memory, a.layout, 'inputWeights'));
-        const reference = run(createReferenceKernel(a.memory), a.layout, a.tokens, a.words, a.memory);
-        const simd = run(instantiateWasmKernel(module, b.memory), b.layout, b.tokens, b.words, b.memory);
+  const combinations = [
+    ['sg', 'ns', false], ['sg', 'ns', true], ['sg', 'hs', false], ['cbow', 'ns', false], ['cbow', 'hs', false],
+  ] as const;
+  for (const [model, loss, sharedNegatives] of combinations) {
+    it(`${model} + ${loss}${sharedNegatives ? ' (shared negatives)' : ''}: same updates within float tolerance`, () => {
+      const a = makeModel(model, loss, sharedNegatives);
+      const b = makeModel(model, loss, sharedNegatives);
+      const before = Float32Array.from(weightsOf(a.memory, a.layout, 'inputWeights'));
+      const reference = run(createReferenceKernel(a.memory), a.layout, a.tokens, a.words, a.memory);
+      const simd = run(instantiateWasmKernel(module, b.memory), b.layout, b.tokens, b.words, b.memory);
 
-        assert.equal(simd.wordsSeen, reference.wordsSeen);
-        assert.equal(simd.wordsTrained, reference.wordsTrained, 'same subsampling draws');
-        assert.equal(simd.lossTerms, reference.lossTerms, 'same negative draws and windows');
-        assert.ok(Math.abs(simd.lossSum - reference.lossSum) <= 1e-3 * reference.lossSum);
+      assert.equal(simd.wordsSeen, reference.wordsSeen);
+      assert.equal(simd.wordsTrained, reference.wordsTrained, 'same subsampling draws');
+      assert.equal(simd.lossTerms, reference.lossTerms, 'same negative draws and windows');
+      assert.ok(Math.abs(simd.lossSum - reference.lossSum) <= 1e-3 * reference.lossSum);
 
-        for (const which of ['inputWeights', 'outputWeights'] as const) {
-          const x = weightsOf(a.memory, a.layout, which);
-          const y = weightsOf(b.memory, b.layout, which);
-          let maxDiff = 0;
-          let maxAbs = 0;
-          for (let i = 0; i < x.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(x[i]));
-          }
-          assert.ok(maxDiff <= 1e-4 * Math.max(1, maxAbs), `${which}: max difference ${maxDiff}`);
-          for (let row = 0; row < VOCAB; row++) {
-            for (let i = DIM; i < a.layout.stride; i++) assert.equal(y[row * a.layout.stride + i], 0, 'padding stays zero');
-          }
+      for (const which of ['inputWeights', 'outputWeights'] as const) {
+        const x = weightsOf(a.memory, a.layout, which);
+        const y = weightsOf(b.memory, b.layout, which);
+        let maxDiff = 0;
+        let maxAbs = 0;
+        for (let i = 0; i < x.length; i++) {
+          maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+          maxAbs = Math.max(maxAbs, Math.abs(x[i]));
         }
-        // Training really moved the weights (a kernel that does nothing would also "agree").
-        const after = weightsOf(b.memory, b.layout, 'inputWeights');
-        let moved = 0;
-        for (let i = 0; i < after.length; i++) moved = Math.max(moved, Math.abs(after[i] - before[i]));
-        assert.ok(moved > 1e-3, `input weights moved by ${moved}`);
-      });
-    }
+        assert.ok(maxDiff <= 1e-4 * Math.max(1, maxAbs), `${which}: max difference ${maxDiff}`);
+        for (let row = 0; row < VOCAB; row++) {
+          for (let i = DIM; i < a.layout.stride; i++) assert.equal(y[row * a.layout.stride + i], 0, 'padding stays zero');
+        }
+      }
+      // Training really moved the weights (a kernel that does nothing would also "agree").
+      const after = weightsOf(b.memory, b.layout, 'inputWeights');
+      let moved = 0;
+      for (let i = 0; i < after.length; i++) moved = Math.max(moved, Math.abs(after[i] - before[i]));
+      assert.ok(moved > 1e-3, `input weights moved by ${moved}`);
+    });
   }
 });

@@ -13,6 +13,7 @@ interface TrainArgs {
   dim: number;
   window: number;
   negative: number;
+  sharedNegatives: boolean;
   minCount: number;
   maxVocab: number;
   sample: number;
@@ -49,6 +50,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       dim: { type: 'number', default: d.dim, describe: 'Dimension of the word vectors' },
       window: { type: 'number', default: d.window, describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
       negative: { type: 'number', default: d.negative, describe: 'Negative samples per positive pair (ns only)' },
+      'shared-negatives': {
+        type: 'boolean',
+        default: d.sharedNegatives,
+        describe: 'sg + ns: draw noise words once per centre word and share them across its window (--no-shared-negatives: fresh ones per context word, as C word2vec)',
+      },
       'min-count': { type: 'number', default: d.minCount, describe: 'Ignore words seen fewer times than this' },
       'max-vocab': { type: 'number', default: d.maxVocab, describe: 'Keep only this many most frequent words (0: no limit)' },
       sample: { type: 'number', default: d.sample, describe: 'Subsampling threshold for frequent words (0 disables)' },
@@ -78,6 +84,7 @@ async function handler(args: TrainArgs): Promise<void> {
         dim: args.dim,
         window: args.window,
         negative: args.negative,
+        sharedNegatives: args.sharedNegatives,
         minCount: args.minCount,
         maxVocab: args.maxVocab,
         sample: args.sample,
@@ -101,7 +108,8 @@ async function handler(args: TrainArgs): Promise<void> {
     args.format,
   );
   const { report } = model;
-  report.seconds.export = (performance.now() - exportStart) / 1000;
+  const exportSeconds = (performance.now() - exportStart) / 1000;
+  report.seconds.export = exportSeconds;
   report.seconds.total = (performance.now() - started) / 1000;
   const saved = { ...report, output: args.out, format: args.format, finishedAt: new Date().toISOString() };
   await writeTextFileAtomically(reportPathFor(args.out), `${JSON.stringify(saved, null, 2)}\n`);
@@ -113,7 +121,7 @@ async function handler(args: TrainArgs): Promise<void> {
   process.stdout.write(
     `wrote ${args.out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
-      `export ${s.export.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
+      `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')}\n`,
   );
 }

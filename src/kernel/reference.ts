@@ -1,6 +1,6 @@
 import { xorshift32 } from '../random.js';
 import {
-  EXP_TABLE_SIZE, FLAG_CBOW, FLAG_HIERARCHICAL_SOFTMAX, HeaderField, MAX_EXP, SENTENCE_END, SlotField,
+  EXP_TABLE_SIZE, FLAG_CBOW, FLAG_HIERARCHICAL_SOFTMAX, FLAG_SHARED_NEGATIVES, HeaderField, MAX_EXP, SENTENCE_END, SlotField,
 } from '../shared-memory.js';
 import type { TrainingKernel } from './kernel.js';
 
@@ -42,8 +42,10 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
       const hiddenError0 = u32[(slot + SlotField.hiddenError) >> 2] >> 2;
       const sentence0 = u32[(slot + SlotField.sentence) >> 2] >> 2;
       const tokens0 = u32[(slot + SlotField.tokens) >> 2] >> 2;
+      const negatives0 = u32[(slot + SlotField.negatives) >> 2] >> 2;
       const cbow = (flags & FLAG_CBOW) !== 0;
       const hierarchical = (flags & FLAG_HIERARCHICAL_SOFTMAX) !== 0;
+      const sharedNegatives = (flags & FLAG_SHARED_NEGATIVES) !== 0;
 
       let random = seed === 0 ? 1 : seed >>> 0;
       const nextRandom = () => (random = xorshift32(random));
@@ -75,24 +77,30 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
         if (z <= -MAX_EXP) return -z;
         return f32[loss0 + tableIndex(z)];
       };
+      const samplePair = (input: number, target: number, label: boolean, alpha: number): void => {
+        const output = output0 + target * stride;
+        const f = dot(input, output);
+        let g: number;
+        if (f >= MAX_EXP) g = label ? 0 : -1;
+        else if (f <= -MAX_EXP) g = label ? 1 : 0;
+        else g = (label ? 1 : 0) - f32[sigmoid0 + tableIndex(f)];
+        lossSum += pairLoss(f, label);
+        lossTerms += 1;
+        updatePair(input, output, Math.fround(g * alpha));
+      };
       const negativeSampling = (input: number, word: number, alpha: number): void => {
-        for (let d = 0; d <= negative; d++) {
-          let target = word;
-          let label = true;
-          if (d > 0) {
-            target = drawNegative();
-            if (target === word) continue;
-            label = false;
-          }
-          const output = output0 + target * stride;
-          const f = dot(input, output);
-          let g: number;
-          if (f >= MAX_EXP) g = label ? 0 : -1;
-          else if (f <= -MAX_EXP) g = label ? 1 : 0;
-          else g = (label ? 1 : 0) - f32[sigmoid0 + tableIndex(f)];
-          lossSum += pairLoss(f, label);
-          lossTerms += 1;
-          updatePair(input, output, Math.fround(g * alpha));
+        samplePair(input, word, true, alpha);
+        for (let d = 0; d < negative; d++) {
+          const target = drawNegative();
+          if (target !== word) samplePair(input, target, false, alpha);
+        }
+      };
+      // Noise words drawn once per centre word and shared by its context window (Ji et al. 2016).
+      const sharedNegativeSampling = (input: number, word: number, alpha: number): void => {
+        samplePair(input, word, true, alpha);
+        for (let d = 0; d < negative; d++) {
+          const target = u32[negatives0 + d];
+          if (target !== word) samplePair(input, target, false, alpha);
         }
       };
       const hierarchicalSoftmax = (input: number, word: number, alpha: number): void => {
@@ -138,12 +146,16 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
               if (c !== i) addTo(input0 + u32[sentence0 + c] * stride, hiddenError0);
             }
           } else {
+            const shared = sharedNegatives && !hierarchical;
+            if (shared) {
+              for (let d = 0; d < negative; d++) u32[negatives0 + d] = drawNegative();
+            }
             for (let c = from; c <= to; c++) {
               if (c === i) continue;
               // As in C word2vec and gensim: the context word's input vector predicts the centre word.
               const input = input0 + u32[sentence0 + c] * stride;
               f32.fill(0, hiddenError0, hiddenError0 + stride);
-              predict(input, word, alpha);
+              (shared ? sharedNegativeSampling : predict)(input, word, alpha);
               addTo(input, hiddenError0);
             }
           }

@@ -13,6 +13,7 @@ const EXP_SCALE: f32 = <f32>EXP_TABLE_SIZE / MAX_EXP / 2.0;
 const SENTENCE_END: u32 = 0xffffffff;
 const FLAG_CBOW: u32 = 1;
 const FLAG_HIERARCHICAL_SOFTMAX: u32 = 2;
+const FLAG_SHARED_NEGATIVES: u32 = 4;
 const UINT32_SCALE: f64 = 1.0 / 4294967296.0;
 
 // Header fields (byte offsets), as in HeaderField of src/shared-memory.ts.
@@ -42,6 +43,7 @@ const S_HIDDEN: usize = 32;
 const S_HIDDEN_ERROR: usize = 36;
 const S_SENTENCE: usize = 40;
 const S_TOKENS: usize = 44;
+const S_NEGATIVES: usize = 48;
 
 // Per-instance state: each worker has its own instance, so globals are thread-local.
 let vocabSize: u32 = 0;
@@ -62,6 +64,7 @@ let sigmoidTable: usize = 0;
 let lossTable: usize = 0;
 let hidden: usize = 0;
 let hiddenError: usize = 0;
+let negatives: usize = 0;
 let random: u32 = 1;
 let lossSum: f64 = 0;
 let lossTerms: f64 = 0;
@@ -159,25 +162,38 @@ let lossTerms: f64 = 0;
   return load<f32>(lossTable + (<usize><i32>((z + MAX_EXP) * EXP_SCALE) << 2));
 }
 
-/** Negative sampling for one (input vector, target word) pair: one positive, `negative` noise words. */
+/** One logistic-regression step of negative sampling: does `input` predict `target` (label)? */
+// @ts-ignore: decorator
+@inline function samplePair(input: usize, target: u32, label: bool, alpha: f32): void {
+  const output = outputWeights + <usize>target * rowBytes;
+  const f = dot(input, output);
+  let g: f32;
+  if (f >= MAX_EXP) g = label ? 0 : -1;
+  else if (f <= -MAX_EXP) g = label ? 1 : 0;
+  else g = (label ? <f32>1 : <f32>0) - load<f32>(sigmoidTable + (<usize><i32>((f + MAX_EXP) * EXP_SCALE) << 2));
+  lossSum += <f64>pairLoss(f, label);
+  lossTerms += 1;
+  updatePair(input, output, g * alpha);
+}
+
+/** Negative sampling for one (input vector, target word) pair: one positive, `negative` fresh noise words. */
 function negativeSampling(input: usize, word: u32, alpha: f32): void {
-  for (let d: u32 = 0; d <= negative; d++) {
-    let target = word;
-    let label = true;
-    if (d > 0) {
-      target = drawNegative();
-      if (target == word) continue;
-      label = false;
-    }
-    const output = outputWeights + <usize>target * rowBytes;
-    const f = dot(input, output);
-    let g: f32;
-    if (f >= MAX_EXP) g = label ? 0 : -1;
-    else if (f <= -MAX_EXP) g = label ? 1 : 0;
-    else g = (label ? <f32>1 : <f32>0) - load<f32>(sigmoidTable + (<usize><i32>((f + MAX_EXP) * EXP_SCALE) << 2));
-    lossSum += <f64>pairLoss(f, label);
-    lossTerms += 1;
-    updatePair(input, output, g * alpha);
+  samplePair(input, word, true, alpha);
+  for (let d: u32 = 0; d < negative; d++) {
+    const target = drawNegative();
+    if (target != word) samplePair(input, target, false, alpha);
+  }
+}
+
+/**
+ * The same with the noise words drawn once per centre word and shared by its whole context
+ * window (Ji et al. 2016): their output rows stay in cache across the window.
+ */
+function sharedNegativeSampling(input: usize, word: u32, alpha: f32): void {
+  samplePair(input, word, true, alpha);
+  for (let d: u32 = 0; d < negative; d++) {
+    const target = load<u32>(negatives + (<usize>d << 2));
+    if (target != word) samplePair(input, target, false, alpha);
   }
 }
 
@@ -229,12 +245,17 @@ function trainSentence(sentence: usize, length: i32, alpha: f32): void {
         addTo(inputWeights + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes, hiddenError);
       }
     } else {
+      const shared = (flags & (FLAG_SHARED_NEGATIVES | FLAG_HIERARCHICAL_SOFTMAX)) == FLAG_SHARED_NEGATIVES;
+      if (shared) {
+        for (let d: u32 = 0; d < negative; d++) store<u32>(negatives + (<usize>d << 2), drawNegative());
+      }
       for (let c = from; c <= to; c++) {
         if (c == i) continue;
         // As in C word2vec and gensim: the context word's input vector predicts the centre word.
         const input = inputWeights + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes;
         clear(hiddenError);
-        predict(input, word, alpha);
+        if (shared) sharedNegativeSampling(input, word, alpha);
+        else predict(input, word, alpha);
         addTo(input, hiddenError);
       }
     }
@@ -267,6 +288,7 @@ export function trainChunk(header: usize, slot: usize, tokenCount: u32, chunkWor
   const maxSentenceLength = <i32>load<u32>(header + H_MAX_SENTENCE_LENGTH);
   hidden = load<u32>(slot + S_HIDDEN);
   hiddenError = load<u32>(slot + S_HIDDEN_ERROR);
+  negatives = load<u32>(slot + S_NEGATIVES);
   const sentence: usize = load<u32>(slot + S_SENTENCE);
   const tokens: usize = load<u32>(slot + S_TOKENS);
   random = seed == 0 ? 1 : seed;
