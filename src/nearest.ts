@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { writeFileAtomically, writeTextFileAtomically } from './atomic-file.js';
+import type { Embeddings, Neighbor } from './embeddings.js';
+import { UserError, errnoCode } from './errors.js';
+
+/** How the HNSW graph is built and searched. */
+export interface IndexParams {
+  /** Links per node: more gives better recall and a bigger, slower-to-build index. */
+  M: number;
+  /** Candidate list size while building: more gives a better graph and a slower build. */
+  efConstruction: number;
+  /** Candidate list size while searching (at least k): the recall/latency dial. */
+  ef: number;
+  seed: number;
+}
+
+export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16, efConstruction: 200, ef: 100, seed: 100 });
+
+/** What is saved next to the index, because hnswlib's own file holds only the graph. */
+export interface IndexSidecar {
+  format: 'w2v-hnsw';
+  version: 1;
+  space: 'cosine';
+  dim: number;
+  count: number;
+  M: number;
+  efConstruction: number;
+  /** hnswlib does not persist ef; it is stored here and set again after loading. */
+  ef: number;
+  seed: number;
+  /** The vectors file the index was built from; a different checksum means the index is stale. */
+  vectors: { file: string; size: number; sha256: string };
+  /** Word of each label: label i is row i of the vectors file. */
+  words: string[];
+}
+
+export function defaultIndexPath(vectorsPath: string): string {
+  return `${vectorsPath}.hnsw`;
+}
+
+export function sidecarPath(indexPath: string): string {
+  return `${indexPath}.json`;
+}
+
+/** Streams the file through SHA-256, so checking a multi-gigabyte vectors file needs no memory. */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function checkParams(params: IndexParams): void {
+  const check = (name: string, value: number, min: number, max: number) => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UserError(`--${name} must be an integer between ${min} and ${max}, got ${value}`);
+    }
+  };
+  check('M', params.M, 2, 256);
+  check('ef-construction', params.efConstruction, 1, 100_000);
+  check('ef', params.ef, 1, 100_000);
+  check('seed', params.seed, 0, 0x7fffffff);
+}
+
+/** A thin typed wrapper over hnswlib-node's HierarchicalNSW in cosine space; labels are row numbers. */
+export class NearestIndex {
+  private constructor(
+    private readonly hnsw: hnswlib.HierarchicalNSW,
+    readonly words: readonly string[],
+    readonly params: IndexParams,
+  ) {}
+
+  static build(embeddings: Embeddings, params: Partial<IndexParams> = {}): NearestIndex {
+    const full = { ...DEFAULT_INDEX_PARAMS, ...defined(params) };
+    checkParams(full);
+    if (embeddings.size === 0) throw new UserError('cannot index an empty set of vectors');
+    const hnsw = new hnswlib.HierarchicalNSW('cosine', embeddings.dim);
+    hnsw.initIndex(embeddings.size, full.M, full.efConstruction, full.seed);
+    const point = new Array<number>(embeddings.dim);
+    for (let i = 0; i < embeddings.size; i++) {
+      const row = embeddings.unitRow(i);
+      for (let j = 0; j < point.length; j++) point[j] = row[j];
+      hnsw.addPoint(point, i);
+    }
+    hnsw.setEf(full.ef);
+    return new NearestIndex(hnsw, embeddings.words, full);
+  }
+
+  /** Loads an index and its sidecar; ef is set from the sidecar unless `ef` overrides it. */
+  static async load(indexPath: string, options: { ef?: number } = {}): Promise<{ index: NearestIndex; sidecar: IndexSidecar }> {
+    const sidecar = await readSidecar(indexPath);
+    const hnsw = new hnswlib.HierarchicalNSW('cosine', sidecar.dim);
+    try {
+      await hnsw.readIndex(indexPath);
+    } catch (error) {
+      throw new UserError(`${indexPath}: cannot read the HNSW index (${error instanceof Error ? error.message : String(error)}); rebuild it with w2v index`);
+    }
+    if (hnsw.getCurrentCount() !== sidecar.count || hnsw.getNumDimensions() !== sidecar.dim) {
+      throw new UserError(`${indexPath}: index holds ${hnsw.getCurrentCount()} vectors of dimension ${hnsw.getNumDimensions()} but its sidecar says ${sidecar.count} of ${sidecar.dim}; rebuild it with w2v index`);
+    }
+    const params = { M: sidecar.M, efConstruction: sidecar.efConstruction, ef: options.ef ?? sidecar.ef, seed: sidecar.seed };
+    checkParams(params);
+    hnsw.setEf(params.ef);
+    return { index: new NearestIndex(hnsw, sidecar.words, params), sidecar };
+  }
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  setEf(ef: number): void {
+    checkParams({ ...this.params, ef });
+    this.params.ef = ef;
+    this.hnsw.setEf(ef);
+  }
+
+  /**
+   * The k nearest labels to `query` by cosine, leaving out `exclude` (the query words). Asks
+   * for k + |exclude| results rather than passing a filter callback, which would call back into
+   * JavaScript for every candidate.
+   */
+  search(query: ArrayLike<number>, k: number, exclude: ReadonlySet<number> = new Set()): Neighbor[] {
+    const want = Math.min(this.size, k + exclude.size);
+    if (this.params.ef < want) this.hnsw.setEf(want);
+    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(query), want);
+    if (this.params.ef < want) this.hnsw.setEf(this.params.ef);
+    const out: Neighbor[] = [];
+    for (let n = 0; n < neighbors.length && out.length < k; n++) {
+      if (exclude.has(neighbors[n])) continue;
+      out.push({ word: this.words[neighbors[n]], similarity: 1 - distances[n] });
+    }
+    return out;
+  }
+
+  /** Raw labels, for recall measurements. */
+  searchLabels(query: ArrayLike<number>, k: number): number[] {
+    return this.hnsw.searchKnn(Array.from(query), Math.min(k, this.size)).neighbors;
+  }
+
+  /** Writes the index and then its sidecar, each atomically; the sidecar last, so a present sidecar means a complete pair. */
+  async save(indexPath: string, vectorsPath: string, vectorsChecksum?: string): Promise<IndexSidecar> {
+    const sha256 = vectorsChecksum ?? (await fileSha256(vectorsPath));
+    const { size } = await fsp.stat(vectorsPath);
+    await writeFileAtomically(indexPath, async (_handle, tempPath) => {
+      await this.hnsw.writeIndex(tempPath);
+    });
+    const sidecar: IndexSidecar = {
+      format: 'w2v-hnsw',
+      version: 1,
+      space: 'cosine',
+      dim: this.hnsw.getNumDimensions(),
+      count: this.size,
+      M: this.params.M,
+      efConstruction: this.params.efConstruction,
+      ef: this.params.ef,
+      seed: this.params.seed,
+      vectors: { file: path.basename(vectorsPath), size, sha256 },
+      words: [...this.words],
+    };
+    await writeTextFileAtomically(sidecarPath(indexPath), `${JSON.stringify(sidecar)}\n`);
+    return sidecar;
+  }
+}
+
+function defined<T extends object>(partial: T): Partial<T> {
+  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function readSidecar(indexPath: string): Promise<IndexSidecar> {
+  const file = sidecarPath(indexPath);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') throw new UserError(`${file}: index sidecar is missing; rebuild the index with w2v index`);
+    throw error;
+  }
+  let sidecar: IndexSidecar;
+  try {
+    sidecar = JSON.parse(text) as IndexSidecar;
+  } catch {
+    throw new UserError(`${file}: not valid JSON; rebuild the index with w2v index`);
+  }
+  if (sidecar?.format !== 'w2v-hnsw' || sidecar.version !== 1 || !Array.isArray(sidecar.words) || sidecar.words.length !== sidecar.count) {
+    throw new UserError(`${file}: not a w2v index sidecar (or from another version); rebuild the index with w2v index`);
+  }
+  return sidecar;
+}
+
+/** Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v index` and `w2v train --index`. */
+export async function buildIndexFile(
+  vectorsPath: string,
+  embeddings: Embeddings,
+  options: Partial<IndexParams> & { out?: string } = {},
+): Promise<{ indexPath: string; sidecar: IndexSidecar; buildSeconds: number; index: NearestIndex }> {
+  const indexPath = options.out ?? defaultIndexPath(vectorsPath);
+  const checksum = fileSha256(vectorsPath);
+  const started = performance.now();
+  const index = NearestIndex.build(embeddings, options);
+  const buildSeconds = (performance.now() - started) / 1000;
+  const sidecar = await index.save(indexPath, vectorsPath, await checksum);
+  return { indexPath, sidecar, buildSeconds, index };
+}
+
+/** Why a saved index cannot serve a vectors file, or null when it can. */
+export async function staleReason(indexPath: string, vectorsPath: string, embeddings: Embeddings): Promise<string | null> {
+  let sidecar: IndexSidecar;
+  try {
+    await fsp.access(indexPath);
+    sidecar = await readSidecar(indexPath);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'no index yet';
+    if (error instanceof UserError) return error.message;
+    throw error;
+  }
+  if (sidecar.dim !== embeddings.dim || sidecar.count !== embeddings.size) return 'the vectors changed shape since the index was built';
+  if ((await fileSha256(vectorsPath)) !== sidecar.vectors.sha256) return 'the vectors file changed since the index was built';
+  return null;
+}

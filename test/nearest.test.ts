@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Embeddings } from '../src/embeddings.js';
+import { NearestIndex, buildIndexFile, fileSha256, sidecarPath, staleReason } from '../src/nearest.js';
+import { writeWord2vecFile } from '../src/word2vec-format.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-nearest-'));
+
+function randomEmbeddings(n: number, dim: number, seed: number): Embeddings {
+  let s = seed;
+  const gauss = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    const u = (s + 1) / 2 ** 32;
+    s = (s * 1664525 + 1013904223) >>> 0;
+    const v = (s + 1) / 2 ** 32;
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  return new Embeddings({ words: Array.from({ length: n }, (_, i) => `w${i}`), dim, vectors: Float32Array.from({ length: n * dim }, gauss) });
+}
+
+test('HNSW recall@10 against exact search on random vectors', () => {
+  const e = randomEmbeddings(3000, 16, 11);
+  const index = NearestIndex.build(e, { M: 16, efConstruction: 100, ef: 100 });
+  let hits = 0;
+  const queries = 200;
+  for (let q = 0; q < queries; q++) {
+    const word = `w${q * 7}`;
+    const exact = new Set(e.mostSimilar(word, 10).map((n) => n.word));
+    const approx = index.search(e.unitVector(word), 10, new Set([e.indexOf(word)]));
+    assert.equal(approx.length, 10);
+    assert.ok(!approx.some((n) => n.word === word), 'the query word is left out');
+    hits += approx.filter((n) => exact.has(n.word)).length;
+  }
+  const recall = hits / (queries * 10);
+  assert.ok(recall >= 0.95, `recall@10 ${recall}`);
+  // A tiny ef must cost recall; otherwise ef is not reaching the index.
+  index.setEf(1);
+  let lowHits = 0;
+  for (let q = 0; q < queries; q++) {
+    const word = `w${q * 7}`;
+    const exact = new Set(e.mostSimilar(word, 10).map((n) => n.word));
+    lowHits += index.searchLabels(e.unitVector(word), 1).filter((l) => exact.has(`w${l}`)).length;
+  }
+  assert.ok(lowHits < queries, 'ef=1 misses some nearest neighbours');
+});
+
+test('save writes index and sidecar atomically; load restores ef; a changed vectors file is stale', async () => {
+  const e = randomEmbeddings(500, 8, 5);
+  const vectorsPath = path.join(dir, 'v.bin');
+  await writeWord2vecFile(vectorsPath, e.toWordVectors(), 'bin');
+  assert.equal(await staleReason(path.join(dir, 'v.bin.hnsw'), vectorsPath, e), 'no index yet');
+  const { indexPath, sidecar } = await buildIndexFile(vectorsPath, e, { ef: 37, M: 8 });
+  assert.equal(indexPath, path.join(dir, 'v.bin.hnsw'));
+  const saved = JSON.parse(readFileSync(sidecarPath(indexPath), 'utf8'));
+  assert.deepEqual(saved, sidecar);
+  assert.equal(saved.ef, 37);
+  assert.equal(saved.M, 8);
+  assert.equal(saved.dim, 8);
+  assert.equal(saved.words.length, 500);
+  assert.equal(saved.vectors.sha256, await fileSha256(vectorsPath));
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(await staleReason(indexPath, vectorsPath, e), null);
+
+  const { index } = await NearestIndex.load(indexPath);
+  assert.equal(index.params.ef, 37);
+  const near = index.search(e.unitVector('w3'), 5, new Set([3]));
+  assert.deepEqual(near.map((n) => n.word), e.mostSimilar('w3', 5).map((n) => n.word));
+
+  const changed = new Embeddings({ ...e.toWordVectors(), vectors: e.vectors.map((v) => v * 2) });
+  await writeWord2vecFile(vectorsPath, changed.toWordVectors(), 'bin');
+  assert.match(String(await staleReason(indexPath, vectorsPath, changed)), /changed/);
+});
