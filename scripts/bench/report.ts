@@ -1,0 +1,67 @@
+import type { Mode, ToolName } from './tools.js';
+
+export interface Quality {
+  analogy?: { accuracy: number; correct: number; answered: number };
+  ws353?: { spearman: number; oov_percent: number };
+  mturk?: { spearman: number; oov_percent: number };
+  vocab?: number;
+}
+
+export interface Row {
+  tool: ToolName;
+  mode: Mode;
+  status: 'ok' | 'failed' | 'skipped';
+  /** Why it failed or was skipped. */
+  message?: string;
+  command?: string;
+  wallSeconds?: number;
+  wordsPerSecond?: number;
+  peakRssMB?: number;
+  cpuSeconds?: number;
+  /** 1-minute load average just before the run: other work on the machine skews wall time. */
+  loadBefore?: number;
+  quality?: Quality;
+  qualityError?: string;
+  /** w2v's --json training report, when it printed one. */
+  w2vReport?: unknown;
+}
+
+/** words/s of this row divided by w2v's in the same mode (how many times faster than w2v). */
+export function ratioToW2v(rows: Row[], row: Row): number | undefined {
+  const base = rows.find((r) => r.tool === 'w2v' && r.mode === row.mode && r.status === 'ok');
+  return base?.wordsPerSecond && row.wordsPerSecond ? row.wordsPerSecond / base.wordsPerSecond : undefined;
+}
+
+const HEADER = ['tool', 'mode', 'wall s', 'words/s', 'peak RSS MB', 'CPU s', 'analogy acc', 'WS353 ρ', 'MTurk ρ', 'words/s ÷ w2v'];
+
+function cells(rows: Row[], r: Row): string[] {
+  const f = (x: number | undefined, d: number): string => (x === undefined ? '–' : x.toFixed(d));
+  if (r.status !== 'ok') return [r.tool, r.mode, r.status, r.message ?? '', '', '', '', '', '', ''];
+  const ratio = ratioToW2v(rows, r);
+  return [r.tool, r.mode, f(r.wallSeconds, 2), r.wordsPerSecond ? Math.round(r.wordsPerSecond).toLocaleString('en-US') : '–',
+    f(r.peakRssMB, 0), f(r.cpuSeconds, 1), f(r.quality?.analogy?.accuracy, 4), f(r.quality?.ws353?.spearman, 4),
+    f(r.quality?.mturk?.spearman, 4), ratio === undefined ? '–' : `${ratio.toFixed(2)}×`];
+}
+
+export function textTable(rows: Row[]): string {
+  const body = rows.map((r) => cells(rows, r));
+  // Failed and skipped rows are printed as free text, so they do not widen the columns.
+  const measured = body.filter((c) => c[4] !== '');
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...measured.map((c) => c[i].length)));
+  const line = (c: string[]): string => c.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i])))
+    .join('  ').trimEnd();
+  const out = [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const c of body) out.push(c[4] === '' ? `${c[0].padEnd(widths[0])}  ${c[1].padEnd(widths[1])}  ${c[2]}: ${c[3]}` : line(c));
+  return out.join('\n');
+}
+
+export function markdown(rows: Row[], meta: Record<string, unknown>): string {
+  const md = (c: string[]): string => `| ${c.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const out = ['# w2v benchmark', '', `Date: ${String(meta.date)}`, '', '## Results', '',
+    md(HEADER), md(HEADER.map((_, i) => (i < 2 ? '---' : '---:')))];
+  for (const r of rows) out.push(md(cells(rows, r)));
+  out.push('', '## Settings and machine', '', '```json', JSON.stringify(meta, null, 2), '```', '',
+    '## Commands', '');
+  for (const r of rows.filter((x) => x.command)) out.push(`- ${r.tool} ${r.mode}: \`${r.command}\``);
+  return out.join('\n') + '\n';
+}
