@@ -77,8 +77,11 @@ describe('training learns planted structure', () => {
           });
           assert.equal(trained.vocabulary.words.length, TOPICS * WORDS_PER_TOPIC);
           assert.equal(trained.report.corpusTokens, 4000 * 8);
+          // An untrained model (zero output weights) scores every prediction at ln 2. The loss is
+          // measured during training, so it need not fall every epoch, but it must end well below.
           const losses = trained.report.epochs.map((e) => e.loss);
-          assert.ok(losses[losses.length - 1] < losses[0], `loss falls: ${losses.join(', ')}`);
+          assert.equal(losses.length, 3);
+          assert.ok(losses[2] > 0 && losses[2] < 0.85 * Math.LN2, `loss per epoch: ${losses.join(', ')}`);
           // Chance level is 5/47 ≈ 0.11 for the 5 same-topic words among 47 others.
           const purity = topicPurity(trained, WORDS_PER_TOPIC - 1);
           assert.ok(purity >= 0.9, `topic purity of the 5 nearest: ${purity}`);
