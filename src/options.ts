@@ -56,7 +56,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   seed: 1,
   maxSentenceLength: 10_000,
   kernel: 'auto',
-  chunkTokens: 1 << 20,
+  chunkTokens: 1 << 18,
 });
 
 export function defaultAlpha(model: ModelType): number {

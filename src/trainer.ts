@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { buildAliasTable } from './alias-table.js';
 import { resolveCorpusFiles } from './corpus.js';
-import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
+import { encodeCorpusInWorker } from './encode-in-worker.js';
+import type { EncodedCorpus } from './encoded-corpus.js';
 import { buildHuffmanTree } from './huffman.js';
 import type { KernelKind } from './kernel/kernel.js';
 import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
@@ -87,7 +88,7 @@ export async function trainEmbeddings(
   const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
-    const corpus = await encodeCorpus(files, {
+    const corpus = await encodeCorpusInWorker(files, {
       minCount: options.minCount,
       maxVocab: options.maxVocab,
       maxSentenceLength: options.maxSentenceLength,
