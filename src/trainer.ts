@@ -55,7 +55,7 @@ export interface TrainingReport {
   vocabularySize: number;
   chunks: number;
   /** Wall seconds per phase; the caller adds `export`. */
-  seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; total?: number };
+  seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; index?: number; total?: number };
   /** Corpus tokens × epochs / training seconds. */
   trainWordsPerSecond: number;
   epochs: EpochReport[];

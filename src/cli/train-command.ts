@@ -1,5 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
+import { Embeddings } from '../embeddings.js';
+import { buildIndexFile } from '../nearest.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options.js';
 import { trainEmbeddings } from '../trainer.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
@@ -26,6 +28,7 @@ interface TrainArgs {
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
+  index: boolean;
   maxSentenceLength: number;
 }
 
@@ -66,6 +69,7 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       kernel: { choices: ['auto', 'wasm', 'ts'] as const, default: d.kernel, describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
       format: { choices: ['bin', 'text'] as const, default: 'bin' as const, describe: 'word2vec binary or text format, as C word2vec writes them' },
       'max-sentence-length': { type: 'number', default: d.maxSentenceLength, describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
+      index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
     }) as unknown as Argv<TrainArgs>;
@@ -102,16 +106,19 @@ async function handler(args: TrainArgs): Promise<void> {
     observer.stop();
   }
   const exportStart = performance.now();
-  await writeWord2vecFile(
-    args.out,
-    { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride },
-    args.format,
-  );
+  const vectors = { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride };
+  await writeWord2vecFile(args.out, vectors, args.format);
   const { report } = model;
   const exportSeconds = (performance.now() - exportStart) / 1000;
   report.seconds.export = exportSeconds;
+  let indexPath: string | undefined;
+  if (args.index) {
+    const built = await buildIndexFile(args.out, new Embeddings(vectors));
+    report.seconds.index = built.buildSeconds;
+    indexPath = built.indexPath;
+  }
   report.seconds.total = (performance.now() - started) / 1000;
-  const saved = { ...report, output: args.out, format: args.format, finishedAt: new Date().toISOString() };
+  const saved = { ...report, output: args.out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
   await writeTextFileAtomically(reportPathFor(args.out), `${JSON.stringify(saved, null, 2)}\n`);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(saved)}\n`);
@@ -122,7 +129,8 @@ async function handler(args: TrainArgs): Promise<void> {
     `wrote ${args.out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
       `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
-      `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')}\n`,
+      `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')}\n` +
+      (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : ''),
   );
 }
 
