@@ -1,0 +1,44 @@
+import type { Argv, CommandModule } from 'yargs';
+import { Embeddings, type AnalogyMethod } from '../embeddings.js';
+import { UserError } from '../errors.js';
+import { formatNeighbors, positiveInteger } from './query-arguments.js';
+
+interface AnalogyArgs {
+  vectors: string;
+  a: string;
+  b: string;
+  c: string;
+  method: AnalogyMethod;
+  k: number;
+  json: boolean;
+}
+
+function builder(yargs: Argv): Argv<AnalogyArgs> {
+  return yargs
+    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('a', { type: 'string', demandOption: true, describe: 'a, in "a is to b as c is to ?" (e.g. man)' })
+    .positional('b', { type: 'string', demandOption: true, describe: 'b (e.g. king)' })
+    .positional('c', { type: 'string', demandOption: true, describe: 'c (e.g. woman)' })
+    .options({
+      method: { type: 'string', default: 'add', describe: 'add or mul. add: 3CosAdd, cos(x, b − a + c); mul: 3CosMul (Levy & Goldberg 2014)' },
+      k: { alias: 'n', type: 'number', default: 10, describe: 'How many answers to show' },
+      json: { type: 'boolean', default: false, describe: 'Print {"a", "b", "c", "method", "answers": [{"word", "similarity"}]}' },
+    }) as unknown as Argv<AnalogyArgs>;
+}
+
+export const analogyCommand: CommandModule<object, AnalogyArgs> = {
+  command: 'analogy <vectors> <a> <b> <c>',
+  describe: 'Solve "a is to b as c is to ?" by exact search; the three words are never answers',
+  builder,
+  handler: async (args) => {
+    const k = positiveInteger('k', args.k) ?? 10;
+    if (args.method !== 'add' && args.method !== 'mul') throw new UserError(`--method must be add or mul, got ${JSON.stringify(args.method)}`);
+    const embeddings = await Embeddings.load(args.vectors);
+    const answers = embeddings.analogy(String(args.a), String(args.b), String(args.c), { method: args.method, k });
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ a: args.a, b: args.b, c: args.c, method: args.method, answers })}\n`);
+    } else {
+      process.stdout.write(`${args.a} : ${args.b} :: ${args.c} : ?\n${formatNeighbors(answers)}\n`);
+    }
+  },
+};

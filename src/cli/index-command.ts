@@ -1,0 +1,48 @@
+import type { Argv, CommandModule } from 'yargs';
+import { Embeddings } from '../embeddings.js';
+import { DEFAULT_INDEX_PARAMS, buildIndexFile, defaultIndexPath, sidecarPath } from '../nearest.js';
+import { positiveInteger } from './query-arguments.js';
+
+interface IndexArgs {
+  vectors: string;
+  out?: string;
+  M: number;
+  efConstruction: number;
+  ef: number;
+  seed: number;
+  json: boolean;
+}
+
+function builder(yargs: Argv): Argv<IndexArgs> {
+  return yargs
+    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .options({
+      out: { alias: 'o', type: 'string', describe: 'Where to write the index (default: <vectors>.hnsw; the sidecar goes to <out>.json)' },
+      M: { type: 'number', default: DEFAULT_INDEX_PARAMS.M, describe: 'HNSW links per node: higher gives better recall, a bigger index and a slower build' },
+      'ef-construction': { type: 'number', default: DEFAULT_INDEX_PARAMS.efConstruction, describe: 'Candidate list size while building: higher gives a better graph and a slower build' },
+      ef: { type: 'number', default: DEFAULT_INDEX_PARAMS.ef, describe: 'Candidate list size for queries, saved in the sidecar (hnswlib does not store it)' },
+      seed: { type: 'number', default: DEFAULT_INDEX_PARAMS.seed, describe: 'Random seed for the level assignment, so rebuilds are repeatable' },
+      json: { type: 'boolean', default: false, describe: 'Print a JSON summary instead of a sentence' },
+    }) as unknown as Argv<IndexArgs>;
+}
+
+export const indexCommand: CommandModule<object, IndexArgs> = {
+  command: 'index <vectors>',
+  describe: 'Build a cosine HNSW index (hnswlib) for fast neighbour queries',
+  builder,
+  handler: async (args) => {
+    const started = performance.now();
+    const embeddings = await Embeddings.load(args.vectors);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const { indexPath, buildSeconds } = await buildIndexFile(args.vectors, embeddings, {
+      out: args.out ?? defaultIndexPath(args.vectors),
+      M: positiveInteger('M', args.M),
+      efConstruction: positiveInteger('ef-construction', args.efConstruction),
+      ef: positiveInteger('ef', args.ef),
+      seed: args.seed,
+    });
+    const summary = { index: indexPath, sidecar: sidecarPath(indexPath), words: embeddings.size, dim: embeddings.dim, M: args.M, efConstruction: args.efConstruction, ef: args.ef, loadSeconds, buildSeconds };
+    if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else process.stdout.write(`indexed ${embeddings.size} words of dimension ${embeddings.dim} in ${buildSeconds.toFixed(1)} s: ${indexPath} (+ ${sidecarPath(indexPath)})\n`);
+  },
+};

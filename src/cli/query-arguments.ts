@@ -1,0 +1,14 @@
+import { UserError } from '../errors.js';
+
+/** yargs turns "--k abc" into NaN and accepts 2.5; query options are whole positive numbers. */
+export function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Similarities in plain output: four decimals, aligned under each other. */
+export function formatNeighbors(neighbors: readonly { word: string; similarity: number }[]): string {
+  const width = Math.max(8, ...neighbors.map((n) => [...n.word].length));
+  return neighbors.map((n) => `  ${n.word.padEnd(width)}  ${n.similarity.toFixed(4)}`).join('\n');
+}

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeWord2vecFile } from '../src/word2vec-format.js';
+
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-cli-query-'));
+const vectors = path.join(dir, 'v.bin');
+
+function w2v(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A failure is one "w2v: ..." line on stderr, with no stack trace. */
+function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.notEqual(r.code, 0);
+  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^w2v: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+// Toy words on dimensions 0-3 (royalty, male, female, fruit); filler words only on 4-7, so they
+// never come near the toy words.
+const toyWords = ['man', 'woman', 'king', 'queen', 'apple', 'pear'];
+const toyRows = [[0, 1, 0, 0.1], [0, 0, 1, 0.1], [1, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1], [0, 0.1, 0, 1]];
+const filler = 300;
+const words = [...toyWords, ...Array.from({ length: filler }, (_, i) => `filler${i}`)];
+const values: number[] = [];
+toyRows.forEach((r) => values.push(...r, 0, 0, 0, 0));
+for (let i = 0; i < filler; i++) values.push(0, 0, 0, 0, Math.sin(i), Math.cos(i * 1.3), Math.sin(i * 0.7), 1);
+
+test.before(async () => {
+  await writeWord2vecFile(vectors, { words, dim: 8, vectors: Float32Array.from(values) }, 'bin');
+});
+
+test('index writes the index and its sidecar', () => {
+  const r = w2v('index', vectors, '--ef', '50', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.words, words.length);
+  assert.ok(existsSync(`${vectors}.hnsw`));
+  const sidecar = JSON.parse(readFileSync(`${vectors}.hnsw.json`, 'utf8'));
+  assert.equal(sidecar.ef, 50);
+  assert.equal(sidecar.dim, 8);
+});
+
+test('neighbors --json: one object per word, unknown words as errors with suggestions', () => {
+  const r = w2v('neighbors', vectors, 'king', 'kinq', 'apple', '-k', '2', '--json');
+  assert.equal(r.code, 1, 'an unknown word makes the run fail');
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0].word, 'king');
+  // cos(king, man) = 0.70 and cos(king, queen) = 0.5.
+  assert.deepEqual(lines[0].neighbors.map((n: { word: string }) => n.word), ['man', 'queen']);
+  assert.ok(lines[0].neighbors.every((n: { similarity: unknown }) => typeof n.similarity === 'number'));
+  assert.deepEqual(Object.keys(lines[1]), ['word', 'error']);
+  assert.match(lines[1].error, /"kinq" is not in the vocabulary .*"king"/);
+  assert.equal(lines[2].neighbors[0].word, 'pear');
+  assert.equal(r.stderr, '', 'the saved index matched, so nothing was rebuilt');
+});
+
+test('neighbors rebuilds a stale index, and --exact agrees', async () => {
+  const changed = path.join(dir, 'changed.bin');
+  await writeWord2vecFile(changed, { words, dim: 8, vectors: Float32Array.from(values) }, 'text');
+  writeFileSync(`${changed}.hnsw`, readFileSync(`${vectors}.hnsw`));
+  writeFileSync(`${changed}.hnsw.json`, readFileSync(`${vectors}.hnsw.json`));
+  const r = w2v('neighbors', changed, 'queen', '-k', '2');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /building the index \(the vectors file changed/);
+  const exact = w2v('neighbors', changed, 'queen', '-k', '2', '--exact');
+  assert.equal(exact.stdout, r.stdout);
+  assert.match(exact.stdout, /^queen\n {2}woman +0\.7036\n {2}king +0\.5000\n$/);
+});
+
+test('analogy returns queen by both methods and never an input word', () => {
+  for (const method of ['add', 'mul']) {
+    const r = w2v('analogy', vectors, 'man', 'king', 'woman', '--method', method, '-k', '3', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.answers[0].word, 'queen');
+    assert.ok(!out.answers.some((a: { word: string }) => ['man', 'king', 'woman'].includes(a.word)));
+  }
+});
+
+test('evaluate --json prints fractions in the documented shape', () => {
+  const questions = path.join(dir, 'questions.txt');
+  writeFileSync(questions, ': family\nman king woman queen\nman king woman pear\n: gram-x\nman king woman unknown\n');
+  const pairs = path.join(dir, 'pairs.tsv');
+  writeFileSync(pairs, '# w1 w2 score\nking queen 9\nman woman 8\napple pear 7\nking apple 1\n');
+  const r = w2v('evaluate', vectors, '--analogies', questions, '--pairs', pairs, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.analogy.accuracy, 0.5);
+  assert.equal(out.analogy.semantic.accuracy, 0.5);
+  assert.equal(out.analogy.syntactic.accuracy, null);
+  assert.equal(out.analogy.oov, 1 / 3);
+  assert.deepEqual(Object.keys(out.analogy.sections), ['family', 'gram-x']);
+  assert.deepEqual(Object.keys(out.pairs), ['pairs.tsv']);
+  assert.equal(out.pairs['pairs.tsv'].oov, 0);
+  assert.ok(Math.abs(out.pairs['pairs.tsv'].spearman - 0.4) < 1e-9);
+});
+
+test('export writes the Projector pair', () => {
+  const out = path.join(dir, 'projector');
+  const r = w2v('export', vectors, '--format', 'tsv', '--out', out, '--limit', '4');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(path.join(out, 'metadata.tsv'), 'utf8'), 'man\nwoman\nking\nqueen\n');
+  assert.equal(readFileSync(path.join(out, 'vectors.tsv'), 'utf8').split('\n')[2], '1\t1\t0\t0\t0\t0\t0\t0');
+});
+
+test('bad input fails with one line naming the problem', () => {
+  const corrupt = path.join(dir, 'corrupt.bin');
+  writeFileSync(corrupt, readFileSync(vectors).subarray(0, 200));
+  assertOneLineFailure(w2v('neighbors', corrupt, 'king'), /corrupt\.bin: (byte \d+|line 1): /);
+  assertOneLineFailure(w2v('analogy', path.join(dir, 'missing.bin'), 'a', 'b', 'c'), /missing\.bin: no such vectors file/);
+  assertOneLineFailure(w2v('neighbors', vectors, 'king', '-k', '0'), /--k must be a positive integer/);
+  assertOneLineFailure(w2v('evaluate', vectors), /--analogies/);
+  assertOneLineFailure(w2v('export', vectors, '--format', 'xml', '--out', path.join(dir, 'x')), /--format must be one of text, bin, tsv, csv/);
+  assertOneLineFailure(w2v('analogy', vectors, 'man', 'king', 'woman', '--method', 'div'), /--method must be add or mul/);
+});
+
+test('every query command explains itself with --help', () => {
+  for (const command of ['index', 'neighbors', 'analogy', 'evaluate', 'export']) {
+    const r = w2v(command, '--help');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`w2v ${command} <vectors>`));
+  }
+});
