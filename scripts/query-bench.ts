@@ -1,0 +1,144 @@
+/**
+ * Measures the HNSW index against exact search on one vectors file:
+ *   node dist/scripts/query-bench.js VECTORS [--queries 1000] [--seed 1] [--M 16] [--ef-construction 200] [--ef 100] [--sweep]
+ * Prints recall@10 over random vocabulary words, median and p99 latency of index and exact
+ * queries, the speed-up, and index build, save and load times; --sweep adds recall/latency at
+ * several ef values. The last line is the whole result as JSON.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Embeddings } from '../src/embeddings.js';
+import { DEFAULT_INDEX_PARAMS, NearestIndex } from '../src/nearest.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    queries: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '1' },
+    M: { type: 'string', default: String(DEFAULT_INDEX_PARAMS.M) },
+    'ef-construction': { type: 'string', default: String(DEFAULT_INDEX_PARAMS.efConstruction) },
+    ef: { type: 'string', default: String(DEFAULT_INDEX_PARAMS.ef) },
+    sweep: { type: 'boolean', default: false },
+  },
+});
+if (positionals.length !== 1) {
+  process.stderr.write('usage: node dist/scripts/query-bench.js VECTORS [--queries 1000] [--ef 100] [--sweep]\n');
+  process.exit(2);
+}
+const vectorsPath = positionals[0];
+const k = 10;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const ms = (x: number) => Number(x.toFixed(4));
+
+let t = performance.now();
+const embeddings = await Embeddings.load(vectorsPath);
+const loadVectorsSeconds = (performance.now() - t) / 1000;
+
+t = performance.now();
+const index = NearestIndex.build(embeddings, { M: Number(values.M), efConstruction: Number(values['ef-construction']), ef: Number(values.ef) });
+const buildSeconds = (performance.now() - t) / 1000;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'w2v-query-bench-'));
+const indexPath = path.join(tmp, 'bench.hnsw');
+t = performance.now();
+await index.save(indexPath, vectorsPath);
+const saveSeconds = (performance.now() - t) / 1000;
+t = performance.now();
+const loaded = (await NearestIndex.load(indexPath)).index;
+const loadIndexSeconds = (performance.now() - t) / 1000;
+rmSync(tmp, { recursive: true, force: true });
+
+// Random distinct vocabulary words from a fixed-seed LCG, so runs are comparable.
+let state = Number(values.seed) >>> 0 || 1;
+const queryCount = Math.min(Number(values.queries), embeddings.size);
+const chosen = new Set<number>();
+while (chosen.size < queryCount) {
+  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+  chosen.add(state % embeddings.size);
+}
+const queries = [...chosen];
+
+function timeExact(): { truth: Set<string>[]; latencies: number[] } {
+  for (const i of queries.slice(0, 50)) embeddings.mostSimilar(embeddings.words[i], k); // warm-up
+  const truth: Set<string>[] = [];
+  const latencies: number[] = [];
+  for (const i of queries) {
+    const start = performance.now();
+    const result = embeddings.mostSimilar(embeddings.words[i], k);
+    latencies.push(performance.now() - start);
+    truth.push(new Set(result.map((n) => n.word)));
+  }
+  return { truth, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function timeIndex(truth: Set<string>[]): { recall: number; latencies: number[] } {
+  for (const i of queries.slice(0, 50)) loaded.search(embeddings.unitRow(i), k, new Set([i]));
+  let hits = 0;
+  const latencies: number[] = [];
+  queries.forEach((i, q) => {
+    const start = performance.now();
+    const result = loaded.search(embeddings.unitRow(i), k, new Set([i]));
+    latencies.push(performance.now() - start);
+    hits += result.filter((n) => truth[q].has(n.word)).length;
+  });
+  return { recall: hits / (queries.length * k), latencies: latencies.sort((a, b) => a - b) };
+}
+
+/** The same exact search with the portable JavaScript loop instead of the SIMD kernel. */
+function timePlainExact(): number[] {
+  const latencies: number[] = [];
+  for (const i of queries) {
+    const start = performance.now();
+    const scores = embeddings.cosinesPlain(embeddings.unitRow(i));
+    embeddings.topOf(scores, k, new Set([i]));
+    latencies.push(performance.now() - start);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+const exact = timeExact();
+const plain = timePlainExact();
+const approx = timeIndex(exact.truth);
+const result: Record<string, unknown> = {
+  vectors: vectorsPath,
+  words: embeddings.size,
+  dim: embeddings.dim,
+  queries: queries.length,
+  M: loaded.params.M,
+  efConstruction: loaded.params.efConstruction,
+  ef: loaded.params.ef,
+  recallAt10: approx.recall,
+  indexMedianMs: ms(quantile(approx.latencies, 0.5)),
+  indexP99Ms: ms(quantile(approx.latencies, 0.99)),
+  exactMedianMs: ms(quantile(exact.latencies, 0.5)),
+  exactP99Ms: ms(quantile(exact.latencies, 0.99)),
+  speedup: Number((quantile(exact.latencies, 0.5) / quantile(approx.latencies, 0.5)).toFixed(1)),
+  plainExactMedianMs: ms(quantile(plain, 0.5)),
+  speedupOverPlain: Number((quantile(plain, 0.5) / quantile(approx.latencies, 0.5)).toFixed(1)),
+  loadVectorsSeconds: Number(loadVectorsSeconds.toFixed(3)),
+  buildSeconds: Number(buildSeconds.toFixed(3)),
+  saveSeconds: Number(saveSeconds.toFixed(3)),
+  loadIndexSeconds: Number(loadIndexSeconds.toFixed(3)),
+};
+process.stdout.write(
+  `${embeddings.size} words, dim ${embeddings.dim}, ${queries.length} queries, M=${result.M} efConstruction=${result.efConstruction} ef=${result.ef}\n` +
+    `recall@10 ${approx.recall.toFixed(4)}\n` +
+    `index latency median ${result.indexMedianMs} ms, p99 ${result.indexP99Ms} ms\n` +
+    `exact latency median ${result.exactMedianMs} ms, p99 ${result.exactP99Ms} ms\n` +
+    `speed-up over exact (median) ${result.speedup}x\n` +
+    `exact with the plain JavaScript loop: median ${result.plainExactMedianMs} ms, speed-up ${result.speedupOverPlain}x\n` +
+    `build ${result.buildSeconds} s, save ${result.saveSeconds} s, load ${result.loadIndexSeconds} s (vectors load ${result.loadVectorsSeconds} s)\n`,
+);
+if (values.sweep) {
+  const sweep: { ef: number; recall: number; medianMs: number; p99Ms: number }[] = [];
+  for (const ef of [10, 20, 40, 64, 100, 200, 400]) {
+    loaded.setEf(ef);
+    const r = timeIndex(exact.truth);
+    sweep.push({ ef, recall: r.recall, medianMs: ms(quantile(r.latencies, 0.5)), p99Ms: ms(quantile(r.latencies, 0.99)) });
+    process.stdout.write(`  ef ${String(ef).padStart(3)}: recall@10 ${r.recall.toFixed(4)}, median ${ms(quantile(r.latencies, 0.5))} ms, p99 ${ms(quantile(r.latencies, 0.99))} ms\n`);
+  }
+  result.sweep = sweep;
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
