@@ -6,17 +6,17 @@ import { UserError, errnoCode } from '../errors.js';
  * W2V_DEBUG is set so that ordinary runs never dump a trace.
  */
 export function reportFailure(error: unknown, usage: boolean): never {
-  const message = error instanceof Error ? error.message : String(error);
+  // Some messages (yargs' "Invalid values:" among them) span lines; the contract is one line.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   if (error instanceof UserError || usage) {
     process.stderr.write(`w2v: ${message}${usage ? ' (see w2v --help)' : ''}\n`);
     process.exit(usage ? 2 : 1);
   }
   const code = errnoCode(error);
-  const firstLine = message.split('\n')[0];
   if (process.env.W2V_DEBUG && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   }
   const hint = code === 'ENOSPC' ? ' (the disk is full: free space or choose another --out)' : ' (set W2V_DEBUG=1 for details)';
-  process.stderr.write(`w2v: ${firstLine}${hint}\n`);
+  process.stderr.write(`w2v: ${message}${hint}\n`);
   process.exit(1);
 }

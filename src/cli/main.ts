@@ -15,9 +15,11 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    // yargs' own parse errors (unknown option, missing argument) become one line, not a dump.
+    // yargs routes both its own parse errors (unknown option, bad choice: no error object or a
+    // YError) and errors thrown by command handlers here; only the former are usage errors.
     .fail((message, error) => {
-      reportFailure(error ?? new Error(message), true);
+      const usage = !error || error.name === 'YError';
+      reportFailure(error ?? new Error(message), usage);
     });
   for (const command of commands) cli = cli.command(command);
   await cli.parseAsync();
