@@ -77,6 +77,12 @@ test('neighbors rebuilds a stale index, and --exact agrees', async () => {
   const exact = w2v('neighbors', changed, 'queen', '-k', '2', '--exact');
   assert.equal(exact.stdout, r.stdout);
   assert.match(exact.stdout, /^queen\n {2}woman +0\.7036\n {2}king +0\.5000\n$/);
+  // An unreadable index is rebuilt too, not fatal.
+  writeFileSync(`${changed}.hnsw`, 'garbage');
+  const again = w2v('neighbors', changed, 'queen', '-k', '2');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /building the index \(.*cannot read the HNSW index/);
+  assert.equal(again.stdout, exact.stdout);
 });
 
 test('analogy returns queen by both methods and never an input word', () => {

@@ -34,11 +34,18 @@ type Searcher = (words: string[], k: number) => Neighbor[];
 async function indexSearcher(args: NeighborsArgs, embeddings: Embeddings): Promise<Searcher> {
   const indexPath = args.index ?? defaultIndexPath(args.vectors);
   const ef = positiveInteger('ef', args.ef);
-  const reason = await staleReason(indexPath, args.vectors, embeddings);
-  let index: NearestIndex;
+  let reason = await staleReason(indexPath, args.vectors, embeddings);
+  let index: NearestIndex | undefined;
   if (reason === null) {
-    index = (await NearestIndex.load(indexPath, { ef })).index;
-  } else {
+    try {
+      index = (await NearestIndex.load(indexPath, { ef })).index;
+    } catch (error) {
+      // An unreadable index is as good as a missing one: rebuild it rather than give up.
+      if (!(error instanceof UserError)) throw error;
+      reason = error.message.replace(/; rebuild it with w2v index$/, '');
+    }
+  }
+  if (!index) {
     process.stderr.write(`w2v: building the index (${reason}): ${indexPath}\n`);
     try {
       index = (await buildIndexFile(args.vectors, embeddings, { out: indexPath, ef })).index;
@@ -49,9 +56,10 @@ async function indexSearcher(args: NeighborsArgs, embeddings: Embeddings): Promi
       index = NearestIndex.build(embeddings, { ef });
     }
   }
+  const ready = index;
   return (words, k) => {
     const exclude = new Set(words.map((w) => embeddings.requireIndex(w)));
-    return index.search(embeddings.combine(words, []), k, exclude);
+    return ready.search(embeddings.combine(words, []), k, exclude);
   };
 }
 
