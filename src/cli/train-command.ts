@@ -1,6 +1,9 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
 import { Embeddings } from '../embeddings.js';
+import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options.js';
 import { trainEmbeddings } from '../trainer.js';
@@ -75,8 +78,15 @@ function builder(yargs: Argv): Argv<TrainArgs> {
     }) as unknown as Argv<TrainArgs>;
 }
 
+/** Refuses an --out that cannot be written before hours of training, not after. */
+async function checkOutputPath(out: string): Promise<void> {
+  const stats = await stat(out).catch(() => undefined);
+  if (stats?.isDirectory()) throw new UserError(`--out ${out} is a directory: name a file, for example ${path.join(out, 'vectors.bin')}`);
+}
+
 async function handler(args: TrainArgs): Promise<void> {
   const started = performance.now();
+  await checkOutputPath(args.out);
   const observer = createProgressObserver(args.progress);
   let model;
   try {
