@@ -10,29 +10,21 @@ import { trainEmbeddings } from '../trainer.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
 import { createProgressObserver } from './progress.js';
 
-interface TrainArgs {
+/** Options the CLI sets directly; chunk size stays internal. */
+type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens'> & Partial<Pick<TrainOptions, 'alpha' | 'minAlpha'>>;
+
+const TRAIN_OPTION_KEYS = [
+  'model', 'loss', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount', 'maxVocab', 'sample', 'epochs',
+  'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+] as const satisfies readonly (keyof CliTrainOptions)[];
+
+interface TrainArgs extends CliTrainOptions {
   corpus: string[];
   out: string;
-  model: TrainOptions['model'];
-  loss: TrainOptions['loss'];
-  dim: number;
-  window: number;
-  negative: number;
-  sharedNegatives: boolean;
-  minCount: number;
-  maxVocab: number;
-  sample: number;
-  epochs: number;
-  alpha?: number;
-  minAlpha?: number;
-  workers: number;
-  seed: number;
-  kernel: TrainOptions['kernel'];
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
   index: boolean;
-  maxSentenceLength: number;
 }
 
 /** The report sits beside the vectors: `vectors.bin` → `vectors.bin.report.json`. */
@@ -90,26 +82,11 @@ async function handler(args: TrainArgs): Promise<void> {
   const observer = createProgressObserver(args.progress);
   let model;
   try {
+    // yargs' argv also carries aliases and kebab-case twins: pass on only the training options.
+    const options = Object.fromEntries(TRAIN_OPTION_KEYS.map((key) => [key, args[key]])) as Partial<TrainOptions>;
     model = await trainEmbeddings(
       args.corpus,
-      {
-        model: args.model,
-        loss: args.loss,
-        dim: args.dim,
-        window: args.window,
-        negative: args.negative,
-        sharedNegatives: args.sharedNegatives,
-        minCount: args.minCount,
-        maxVocab: args.maxVocab,
-        sample: args.sample,
-        epochs: args.epochs,
-        alpha: args.alpha,
-        minAlpha: args.minAlpha,
-        workers: args.workers,
-        seed: args.seed,
-        kernel: args.kernel,
-        maxSentenceLength: args.maxSentenceLength,
-      },
+      options,
       observer,
     );
   } finally {
