@@ -66,11 +66,24 @@ function checkParams(params: IndexParams): void {
 
 /** A thin typed wrapper over hnswlib-node's HierarchicalNSW in cosine space; labels are row numbers. */
 export class NearestIndex {
+  /** hnswlib-node takes plain arrays only; one is reused so a query allocates nothing for its input. */
+  private readonly scratch: number[];
+
   private constructor(
     private readonly hnsw: hnswlib.HierarchicalNSW,
     readonly words: readonly string[],
     readonly params: IndexParams,
-  ) {}
+  ) {
+    this.scratch = new Array<number>(hnsw.getNumDimensions()).fill(0);
+  }
+
+  private asArray(query: ArrayLike<number>): number[] {
+    if (query.length !== this.scratch.length) {
+      throw new UserError(`query vector has ${query.length} values, the index has ${this.scratch.length}`);
+    }
+    for (let j = 0; j < query.length; j++) this.scratch[j] = query[j];
+    return this.scratch;
+  }
 
   static build(embeddings: Embeddings, params: Partial<IndexParams> = {}): NearestIndex {
     const full = { ...DEFAULT_INDEX_PARAMS, ...defined(params) };
@@ -124,7 +137,7 @@ export class NearestIndex {
   search(query: ArrayLike<number>, k: number, exclude: ReadonlySet<number> = new Set()): Neighbor[] {
     const want = Math.min(this.size, k + exclude.size);
     if (this.params.ef < want) this.hnsw.setEf(want);
-    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(query), want);
+    const { neighbors, distances } = this.hnsw.searchKnn(this.asArray(query), want);
     if (this.params.ef < want) this.hnsw.setEf(this.params.ef);
     const out: Neighbor[] = [];
     for (let n = 0; n < neighbors.length && out.length < k; n++) {
@@ -136,7 +149,7 @@ export class NearestIndex {
 
   /** Raw labels, for recall measurements. */
   searchLabels(query: ArrayLike<number>, k: number): number[] {
-    return this.hnsw.searchKnn(Array.from(query), Math.min(k, this.size)).neighbors;
+    return this.hnsw.searchKnn(this.asArray(query), Math.min(k, this.size)).neighbors;
   }
 
   /** Writes the index and then its sidecar, each atomically; the sidecar last, so a present sidecar means a complete pair. */

@@ -99,6 +99,31 @@ test('reads the layouts gensim and fastText write, CRLF and UTF-8 words', async 
   assert.deepEqual(Buffer.from(tricky.vectors.buffer), Buffer.from([0x0a, 0x20, 0x0a, 0x20]));
 });
 
+test('files larger than the read window round-trip, rows straddling window edges', async () => {
+  const n = 3000;
+  const dim = 100;
+  const words = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? `wörd${i}` : `w${i}`));
+  const vectors = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i * 0.37) * (i % 13));
+  for (const format of ['bin', 'text'] as const) {
+    const out = file(`big.${format}`);
+    await writeWord2vecFile(out, { words, dim, vectors }, format);
+    const back = await readWord2vecFile(out);
+    assert.deepEqual(back.words, words, format);
+    if (format === 'bin') assert.deepEqual(back.vectors, vectors);
+    // Six decimals, then rounded to float32: off by at most half a millionth plus one float32 step.
+    else back.vectors.forEach((v, i) => assert.ok(Math.abs(v - vectors[i]) <= 5e-7 + 2e-6, `text value ${i}`));
+  }
+  // gensim's binary layout (no row newline) at the same size.
+  const gensim = Buffer.concat([
+    Buffer.from(`${n} ${dim}\n`),
+    ...words.map((w, i) => Buffer.concat([Buffer.from(`${w} `), Buffer.from(vectors.buffer, i * dim * 4, dim * 4)])),
+  ]);
+  writeFileSync(file('big-gensim.bin'), gensim);
+  const back = await readWord2vecFile(file('big-gensim.bin'));
+  assert.deepEqual(back.words, words);
+  assert.deepEqual(back.vectors, vectors);
+});
+
 test('limit keeps the first words only', async () => {
   await writeWord2vecFile(file('l.bin'), sample, 'bin');
   const v = await readWord2vecFile(file('l.bin'), { limit: 2 });
