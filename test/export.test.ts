@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseString } from 'fast-csv';
 import { exportVectors, float32String } from '../src/export.js';
 import { readWord2vecFile, type WordVectors } from '../src/word2vec-format.js';
 
@@ -41,6 +42,31 @@ test('CSV has a header and RFC 4180 quoting, and round-trips the values', async 
   assert.equal(lines[4], 'ü,-0.25,7');
   assert.equal(lines[5], '');
   assert.equal(lines.length, 6);
+});
+
+function parseRows(text: string, delimiter: string, quote: string | null): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const rows: string[][] = [];
+    parseString<string[], string[]>(text, { delimiter, quote })
+      .on('data', (row: string[]) => rows.push(row))
+      .on('error', reject)
+      .on('end', () => resolve(rows));
+  });
+}
+
+test('CSV and TSV round-trip every word and float32 value exactly through a CSV parser', async () => {
+  const csv = path.join(dir, 'rt.csv');
+  await exportVectors(data, 'csv', csv);
+  const rows = (await parseRows(readFileSync(csv, 'utf8'), ',', '"')).slice(1);
+  assert.deepEqual(rows.map((r) => r[0]), data.words);
+  assert.deepEqual(Float32Array.from(rows.flatMap((r) => r.slice(1).map(Number))), data.vectors);
+
+  const tsvDir = path.join(dir, 'rt-tsv');
+  const [vectorsFile, metadataFile] = await exportVectors(data, 'tsv', tsvDir);
+  const values = await parseRows(readFileSync(vectorsFile, 'utf8'), '\t', null);
+  const words = await parseRows(readFileSync(metadataFile, 'utf8'), '\t', null);
+  assert.deepEqual(words.map((r) => r[0]), data.words);
+  assert.deepEqual(Float32Array.from(values.flat().map(Number)), data.vectors);
 });
 
 test('TSV writes the Embedding Projector pair, unquoted', async () => {
