@@ -401,7 +401,7 @@ async function readTextRows(
       const base = row * dim;
       for (let j = 0; j < dim; j++) {
         const value = parseValue(tokens[j]);
-        if (Number.isNaN(value) && !/nan/i.test(tokens[j])) {
+        if (Number.isNaN(value) && !/^[+-]?nan$/i.test(tokens[j])) {
           fail(path, `line ${lineNumber}`, `value ${j + 1} (${JSON.stringify(tokens[j].slice(0, 30))}) is not a number`);
         }
         vectors[base + j] = value;
