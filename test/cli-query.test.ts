@@ -18,7 +18,7 @@ function w2v(...args: string[]): { code: number | null; stdout: string; stderr: 
 
 /** A failure is one "w2v: ..." line on stderr, with no stack trace. */
 function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.notEqual(r.code, 0);
+  assert.equal(r.code, 1, 'a user error exits with 1 (2 is for usage errors)');
   const lines = r.stderr.split('\n').filter((l) => l.length > 0);
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0], /^w2v: /);
