@@ -1,6 +1,6 @@
-// Compiles the AssemblyScript training kernel to dist/kernel.wasm.
-// The module imports one shared memory owned by the host (see src/shared-memory.ts), uses the
-// stub runtime (no GC, no allocation), and must contain no data segments: every worker
+// Compiles the AssemblyScript kernels to dist/: kernel.wasm (training) and dots.wasm (search).
+// Both use the stub runtime (no GC, no allocation) and contain no data segments. The training
+// kernel imports one shared memory owned by the host (see src/shared-memory.ts): every worker
 // instantiates it against the same memory, and a data segment would be copied in each time.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,20 +11,22 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const ascBin = path.join(path.dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+const common = ['--runtime', 'stub', '--noAssert', '--optimizeLevel', '3', '--shrinkLevel', '0', '-O3'];
+
+function compile(source, output, flags) {
+  execFileSync(process.execPath, [
+    ascBin,
+    path.join(root, 'src/kernel/assembly', source),
+    '--outFile', path.join(root, 'dist', `${output}.wasm`),
+    '--textFile', path.join(root, 'dist', `${output}.wat`),
+    ...common,
+    ...flags,
+  ], { stdio: 'inherit', cwd: root });
+}
+
 mkdirSync(path.join(root, 'dist'), { recursive: true });
-execFileSync(process.execPath, [
-  ascBin,
-  path.join(root, 'src/kernel/assembly/kernel.ts'),
-  '--outFile', path.join(root, 'dist/kernel.wasm'),
-  '--textFile', path.join(root, 'dist/kernel.wat'),
-  '--runtime', 'stub',
-  '--importMemory',
-  '--sharedMemory',
-  '--initialMemory', '1',
-  '--maximumMemory', '65536',
-  '--enable', 'simd,threads',
-  '--noAssert',
-  '--optimizeLevel', '3',
-  '--shrinkLevel', '0',
-  '-O3',
-], { stdio: 'inherit', cwd: root });
+compile('kernel.ts', 'kernel', [
+  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'simd,threads',
+]);
+// Search owns its memory and grows it to fit the rows.
+compile('dots.ts', 'dots', ['--initialMemory', '1', '--enable', 'simd']);

@@ -4,8 +4,8 @@ import { UserError } from '../errors.js';
 import type { KernelChoice } from '../options.js';
 import type { KernelKind, TrainingKernel } from './kernel.js';
 
-/** Built by `npm run build:kernel` next to the compiled sources (dist/kernel.wasm). */
-const KERNEL_PATH = fileURLToPath(new URL('../../kernel.wasm', import.meta.url));
+/** The modules `npm run build:kernel` writes next to the compiled sources (dist/NAME.wasm). */
+export type KernelModuleName = 'kernel' | 'dots';
 
 /** The smallest module that uses f32x4 and a shared memory: validates only where both exist. */
 const SIMD_THREADS_PROBE = new Uint8Array([
@@ -24,15 +24,20 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
-/** Compiled once in the main thread; the Module object passes to workers, which instantiate it. */
-export function compileKernelModule(): WebAssembly.Module {
+export function loadKernelModule(name: KernelModuleName): WebAssembly.Module {
+  const file = fileURLToPath(new URL(`../../${name}.wasm`, import.meta.url));
   let bytes: Buffer;
   try {
-    bytes = readFileSync(KERNEL_PATH);
+    bytes = readFileSync(file);
   } catch {
-    throw new UserError(`the WebAssembly kernel ${KERNEL_PATH} is missing: run "npm run build", or train with --kernel ts`);
+    throw new UserError(`the WebAssembly module ${file} is missing: run "npm run build"`);
   }
   return new WebAssembly.Module(bytes);
+}
+
+/** Compiled once in the main thread; the Module object passes to workers, which instantiate it. */
+export function compileKernelModule(): WebAssembly.Module {
+  return loadKernelModule('kernel');
 }
 
 export function instantiateWasmKernel(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernel {
