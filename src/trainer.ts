@@ -235,7 +235,8 @@ async function runEpochs(
               epoch: epoch + 1,
               wordsDone,
               wordsTotal,
-              alpha: task.alphaEnd,
+              // Tasks finish out of order; the rate at overall progress reads monotonically.
+              alpha: alphaAt(wordsDone),
               loss: report.loss,
               wordsPerSecond: wordsDone / Math.max(1e-9, (performance.now() - start) / 1000),
             });

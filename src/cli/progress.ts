@@ -22,20 +22,29 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
   const tty = Boolean(stream.isTTY);
   let bar: cliProgress.SingleBar | undefined;
   let lastPlain = 0;
+  // The token counter rewrites one line in place; the next message must start a fresh one.
+  let counterOpen = false;
+  const writeLine = (line: string) => {
+    if (counterOpen) stream.write('\n');
+    counterOpen = false;
+    write(line);
+  };
   const describe = (p: TrainingProgress) =>
     `epoch ${p.epoch} | ${formatCount(p.wordsPerSecond)} words/s | alpha ${p.alpha.toFixed(5)} | loss ${p.loss.toFixed(4)}`;
 
   return {
-    onWarning: (message) => write(`w2v: warning: ${message}`),
-    onPhase: (_phase, detail) => write(`w2v: ${detail}`),
+    onWarning: (message) => writeLine(`w2v: warning: ${message}`),
+    onPhase: (_phase, detail) => writeLine(`w2v: ${detail}`),
     onTokensRead(tokens) {
       if (!tty) return;
       stream.write(`\rw2v: ${formatCount(tokens)} tokens read`);
+      counterOpen = true;
     },
     onProgress(p) {
       if (tty) {
         if (!bar) {
-          stream.write('\n');
+          if (counterOpen) stream.write('\n');
+          counterOpen = false;
           bar = new cliProgress.SingleBar(
             { format: ' {bar} {percentage}% | ETA {eta_formatted} | {detail}', stream, hideCursor: true, etaBuffer: 20 },
             cliProgress.Presets.shades_classic,
