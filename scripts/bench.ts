@@ -147,10 +147,12 @@ async function main(): Promise<void> {
         + '(their built-in limits)',
     },
   };
-  const busy = rows.filter((r) => (r.loadBefore ?? 0) > 0.5);
+  // The 1-minute load average still carries the previous tool's own threads (up to `workers`),
+  // so only load beyond that points at other work on the machine.
+  const busy = rows.filter((r) => (r.loadBefore ?? 0) > argv.workers + 0.5);
   if (busy.length) {
-    console.log(`\nwarning: the machine was busy before ${busy.map((r) => `${r.tool} ${r.mode}`).join(', ')} `
-      + '(1-min load > 0.5): wall times include contention; CPU s is less affected');
+    console.log(`\nwarning: other work was running before ${busy.map((r) => `${r.tool} ${r.mode}`).join(', ')} `
+      + `(1-min load > ${argv.workers + 0.5}): wall times include contention; CPU s is less affected`);
   }
   const table = textTable(rows);
   console.log(`\n${table}\n`);

@@ -18,7 +18,7 @@ export interface Row {
   wordsPerSecond?: number;
   peakRssMB?: number;
   cpuSeconds?: number;
-  /** 1-minute load average just before the run: other work on the machine skews wall time. */
+  /** 1-minute load average just before the run (includes the previous run's tail). */
   loadBefore?: number;
   quality?: Quality;
   qualityError?: string;
