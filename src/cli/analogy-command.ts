@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, type AnalogyMethod } from '../embeddings.js';
 import { UserError } from '../errors.js';
-import { formatNeighbors, positiveInteger } from './query-arguments.js';
+import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface AnalogyArgs {
   vectors: string;
@@ -15,7 +15,7 @@ interface AnalogyArgs {
 
 function builder(yargs: Argv): Argv<AnalogyArgs> {
   return yargs
-    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('vectors', VECTORS_POSITIONAL)
     .positional('a', { type: 'string', demandOption: true, describe: 'a, in "a is to b as c is to ?" (e.g. man)' })
     .positional('b', { type: 'string', demandOption: true, describe: 'b (e.g. king)' })
     .positional('c', { type: 'string', demandOption: true, describe: 'c (e.g. woman)' })

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { evaluateAnalogies, evaluateWordPairs, type AnalogyReport, type PairsReport, type SectionScore } from '../evaluate.js';
-import { positiveInteger } from './query-arguments.js';
+import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface EvaluateArgs {
   vectors: string;
@@ -15,7 +15,7 @@ interface EvaluateArgs {
 
 function builder(yargs: Argv): Argv<EvaluateArgs> {
   return yargs
-    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('vectors', VECTORS_POSITIONAL)
     .options({
       analogies: { type: 'string', describe: 'Analogy questions (": section" lines, then "a b c d"), e.g. Google\'s questions-words.txt' },
       pairs: { type: 'string', array: true, default: [], describe: 'Word-pair similarity files ("w1 w2 score", TAB or space separated, # comments); repeatable' },

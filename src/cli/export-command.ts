@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exportVectors, type ExportFormat } from '../export.js';
 import { readWord2vecFile } from '../word2vec-format.js';
-import { positiveInteger } from './query-arguments.js';
+import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface ExportArgs {
   vectors: string;
@@ -12,7 +12,7 @@ interface ExportArgs {
 
 function builder(yargs: Argv): Argv<ExportArgs> {
   return yargs
-    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('vectors', VECTORS_POSITIONAL)
     .options({
       format: { alias: 'f', type: 'string', demandOption: true, describe: 'One of text, bin, csv, tsv. text/bin: word2vec formats as C word2vec writes them; csv: "word,v1..vD" rows; tsv: Embedding Projector vectors.tsv + metadata.tsv' },
       out: { alias: 'o', type: 'string', demandOption: true, describe: 'Output file (for tsv: a directory that receives vectors.tsv and metadata.tsv)' },

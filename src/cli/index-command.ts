@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings } from '../embeddings.js';
 import { DEFAULT_INDEX_PARAMS, buildIndexFile, defaultIndexPath, sidecarPath } from '../nearest.js';
-import { positiveInteger } from './query-arguments.js';
+import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface IndexArgs {
   vectors: string;
@@ -15,7 +15,7 @@ interface IndexArgs {
 
 function builder(yargs: Argv): Argv<IndexArgs> {
   return yargs
-    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('vectors', VECTORS_POSITIONAL)
     .options({
       out: { alias: 'o', type: 'string', describe: 'Where to write the index (default: <vectors>.hnsw; the sidecar goes to <out>.json)' },
       M: { type: 'number', default: DEFAULT_INDEX_PARAMS.M, describe: 'HNSW links per node: higher gives better recall, a bigger index and a slower build' },

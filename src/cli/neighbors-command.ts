@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, UnknownWordError, type Neighbor } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { NearestIndex, buildIndexFile, defaultIndexPath, staleReason } from '../nearest.js';
-import { formatNeighbors, positiveInteger } from './query-arguments.js';
+import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface NeighborsArgs {
   vectors: string;
@@ -17,7 +17,7 @@ interface NeighborsArgs {
 
 function builder(yargs: Argv): Argv<NeighborsArgs> {
   return yargs
-    .positional('vectors', { type: 'string', demandOption: true, describe: 'word2vec vectors file (.bin, .txt or fastText .vec)' })
+    .positional('vectors', VECTORS_POSITIONAL)
     .positional('words', { type: 'string', array: true, default: [], describe: 'Query words; none on a terminal starts an interactive prompt, none on a pipe reads one query per line' })
     .options({
       k: { alias: 'n', type: 'number', default: 10, describe: 'How many neighbours to show per word' },

@@ -12,3 +12,10 @@ export function formatNeighbors(neighbors: readonly { word: string; similarity: 
   const width = Math.max(8, ...neighbors.map((n) => [...n.word].length));
   return neighbors.map((n) => `  ${n.word.padEnd(width)}  ${n.similarity.toFixed(4)}`).join('\n');
 }
+
+/** The first positional of every query command: any word2vec file, whoever wrote it. */
+export const VECTORS_POSITIONAL = {
+  type: 'string',
+  demandOption: true,
+  describe: 'word2vec vectors file (.bin, .txt or fastText .vec)',
+} as const;
