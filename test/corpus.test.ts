@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { MAX_TOKEN_LENGTH, readSentences, resolveCorpusFiles } from '../src/corpus.js';
 import { UserError } from '../src/errors.js';
@@ -219,10 +221,29 @@ describe('resolveCorpusFiles', () => {
     await assert.rejects(resolveCorpusFiles([]), isOneLineUserError(/corpus/i));
   });
 
-  it('fails for an unreadable file, naming it', { skip: process.getuid?.() === 0 ? 'root can read any file' : false }, async () => {
+  it('fails for an unreadable file, naming it', async () => {
     const file = write('locked.txt', 'secret');
-    const { chmodSync } = await import('node:fs');
     chmodSync(file, 0o000);
-    await assert.rejects(resolveCorpusFiles([file]), isOneLineUserError(/locked\.txt/));
+    if (process.getuid?.() !== 0) {
+      await assert.rejects(resolveCorpusFiles([file]), isOneLineUserError(/locked\.txt/));
+      return;
+    }
+    // Root reads any file: ask as an unprivileged user (nobody) in a child process instead,
+    // with the module under test copied where that user can load it.
+    chmodSync(dir, 0o755);
+    const moduleDir = path.join(dir, 'module');
+    mkdirSync(moduleDir);
+    const compiled = path.dirname(fileURLToPath(import.meta.url));
+    for (const name of ['corpus.js', 'errors.js']) copyFileSync(path.join(compiled, '../src', name), path.join(moduleDir, name));
+    writeFileSync(path.join(moduleDir, 'package.json'), '{"type":"module"}');
+    const corpusModule = pathToFileURL(path.join(moduleDir, 'corpus.js')).href;
+    const script = `import(${JSON.stringify(corpusModule)}).then((m) => m.resolveCorpusFiles([${JSON.stringify(file)}]))` +
+      `.then(() => console.log('resolved'), (e) => console.log(JSON.stringify({ name: e.name, message: e.message })))`;
+    const output = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' }).trim();
+    const error = JSON.parse(output) as { name: string; message: string };
+    assert.equal(error.name, 'UserError');
+    assert.match(error.message, /locked\.txt/);
+    assert.match(error.message, /permission denied/);
+    assert.doesNotMatch(error.message, /\n/);
   });
 });
