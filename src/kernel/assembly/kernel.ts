@@ -127,6 +127,23 @@ let lossTerms: f64 = 0;
   }
 }
 
+/** updatePair, then input · next, in one pass; `next` is read after `output` is written. */
+// @ts-ignore: decorator
+@inline function updatePairThenDot(input: usize, output: usize, g: f32, next: usize): f32 {
+  const gv = f32x4.splat(g);
+  let acc = f32x4.splat(0);
+  const n = lanes;
+  for (let i: i32 = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const x = v128.load(input + o);
+    const out = v128.load(output + o);
+    v128.store(hiddenError + o, f32x4.add(v128.load(hiddenError + o), f32x4.mul(gv, out)));
+    v128.store(output + o, f32x4.add(out, f32x4.mul(gv, x)));
+    acc = f32x4.add(acc, f32x4.mul(x, v128.load(next + o)));
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+}
+
 // @ts-ignore: decorator
 @inline function addTo(target: usize, source: usize): void {
   const n = lanes;
@@ -201,16 +218,26 @@ function sharedNegativeSampling(input: usize, word: u32, alpha: f32): void {
 function hierarchicalSoftmaxUpdate(input: usize, word: u32, alpha: f32): void {
   const start = load<u32>(huffmanOffsets + (<usize>word << 2));
   const end = load<u32>(huffmanOffsets + (<usize>(word + 1) << 2));
+  if (start == end) return;
+  let output = outputWeights + <usize>load<u32>(huffmanPoints + (<usize>start << 2)) * rowBytes;
+  let f = dot(input, output);
   for (let k = start; k < end; k++) {
-    const output = outputWeights + <usize>load<u32>(huffmanPoints + (<usize>k << 2)) * rowBytes;
     const label = load<u8>(huffmanCodes + <usize>k) == 0;
-    const f = dot(input, output);
+    const hasNext = k + 1 < end;
+    const next = hasNext ? outputWeights + <usize>load<u32>(huffmanPoints + (<usize>(k + 1) << 2)) * rowBytes : 0;
     lossSum += <f64>pairLoss(f, label);
     lossTerms += 1;
-    // C word2vec leaves saturated nodes alone.
-    if (f <= -MAX_EXP || f >= MAX_EXP) continue;
-    const g = (label ? <f32>1 : <f32>0) - load<f32>(sigmoidTable + (<usize><i32>((f + MAX_EXP) * EXP_SCALE) << 2));
-    updatePair(input, output, g * alpha);
+    if (f <= -MAX_EXP || f >= MAX_EXP) {
+      // C word2vec leaves saturated nodes alone.
+      if (hasNext) f = dot(input, next);
+    } else {
+      const g = ((label ? <f32>1 : <f32>0) - load<f32>(sigmoidTable + (<usize><i32>((f + MAX_EXP) * EXP_SCALE) << 2))) * alpha;
+      // The next node's score is taken in the same pass over the lanes as this node's update:
+      // the input row is loaded once for both.
+      if (hasNext) f = updatePairThenDot(input, output, g, next);
+      else updatePair(input, output, g);
+    }
+    output = next;
   }
 }
 
