@@ -96,8 +96,8 @@ export async function trainEmbeddings(
       workDirectory,
       onTokens: observer.onTokensRead,
     });
-    const { layout, memory } = prepareModel(corpus, options);
     const trainStart = performance.now();
+    const { layout, memory } = prepareModel(corpus, options);
     observer.onPhase?.('train', `training ${options.model}/${options.loss} on ${corpus.vocabulary.words.length} words`);
     const epochs = await runEpochs(corpus, options, kernelChoice.kind, layout, memory, observer);
     const trainSeconds = (performance.now() - trainStart) / 1000;
