@@ -68,6 +68,20 @@ class IdWriter {
   }
 }
 
+/**
+ * Reads until `bytes` is full or the file ends, and returns how many bytes were read; a null
+ * position reads on from the file's current offset. One read(2) may return less than asked.
+ */
+export function readFully(fd: number, bytes: Uint8Array, position: number | null): number {
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = readSync(fd, bytes, filled, bytes.length - filled, position === null ? null : position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
 /** Reads a file of u32 entries block by block. */
 function* readIdBlocks(file: string): Generator<Uint32Array> {
   const fd = openSync(file, 'r');
@@ -75,12 +89,7 @@ function* readIdBlocks(file: string): Generator<Uint32Array> {
   const bytes = new Uint8Array(block.buffer);
   try {
     for (;;) {
-      let filled = 0;
-      while (filled < bytes.length) {
-        const n = readSync(fd, bytes, filled, bytes.length - filled, null);
-        if (n === 0) break;
-        filled += n;
-      }
+      const filled = readFully(fd, bytes, null);
       if (filled === 0) return;
       yield block.subarray(0, filled >> 2);
       if (filled < bytes.length) return;

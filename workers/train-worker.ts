@@ -1,5 +1,6 @@
-import { openSync, readSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
+import { readFully } from '../src/encoded-corpus.js';
 import type { TrainingKernel } from '../src/kernel/kernel.js';
 import { createReferenceKernel } from '../src/kernel/reference.js';
 import { instantiateWasmKernel } from '../src/kernel/wasm.js';
@@ -18,12 +19,8 @@ const corpus = openSync(setup.corpusPath, 'r');
 function readChunk(task: ChunkTask): void {
   const buffer = setup.memory.buffer;
   const bytes = new Uint8Array(buffer, slotTokenOffset(buffer, task.slot), task.entries * 4);
-  let filled = 0;
-  while (filled < bytes.length) {
-    const n = readSync(corpus, bytes, filled, bytes.length - filled, task.offset * 4 + filled);
-    if (n === 0) throw new Error(`encoded corpus ended early at entry ${task.offset + filled / 4}`);
-    filled += n;
-  }
+  const filled = readFully(corpus, bytes, task.offset * 4);
+  if (filled < bytes.length) throw new Error(`encoded corpus ended early at entry ${task.offset + filled / 4}`);
 }
 
 export default function trainChunk(task: ChunkTask): ChunkResult {
