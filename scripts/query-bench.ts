@@ -1,6 +1,6 @@
 /**
  * Measures the HNSW index against exact search on one vectors file:
- *   node dist/scripts/query-bench.js VECTORS [--queries 1000] [--seed 1] [--M 16] [--ef-construction 200] [--ef 64] [--sweep]
+ *   node dist/scripts/query-bench.js VECTORS [--queries 1000] [--seed 1] [--M 16] [--ef-construction 100] [--ef 64] [--sweep]
  * Prints recall@10 over random vocabulary words, median and p99 latency of index and exact
  * queries, the speed-up, and index build, save and load times, with two more exact searches for
  * reference (a plain JavaScript loop and hnswlib's C++ brute force); --sweep adds recall/latency

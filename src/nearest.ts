@@ -17,7 +17,7 @@ export interface IndexParams {
   seed: number;
 }
 
-export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16, efConstruction: 200, ef: 64, seed: 100 });
+export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16, efConstruction: 100, ef: 64, seed: 100 });
 
 /** What is saved next to the index, because hnswlib's own file holds only the graph. */
 export interface IndexSidecar {
