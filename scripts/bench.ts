@@ -12,7 +12,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, lastLine, measure } from './bench/measure.js';
-import { markdown, textTable, type Quality, type Row } from './bench/report.js';
+import { markdown, summarizeRuns, textTable, type Quality, type Row } from './bench/report.js';
 import { jobSettings, makeTools, MODES, TOOL_NAMES, type Job, type Mode, type ToolName } from './bench/tools.js';
 
 // dist/scripts/bench.js → repository root
@@ -34,6 +34,8 @@ const argv = yargs(hideBin(process.argv))
     desc: 'gensim input: LineSentence, or corpus_file (faster, trains fewer words: see bench_train_gensim.py)' })
   .option('timeout', { type: 'number', default: 3600, desc: 'seconds allowed per training run' })
   .option('keep-vectors', { type: 'boolean', default: false, desc: 'keep trained vectors in <out>/runs' })
+  .option('repeat', { type: 'number', default: 1,
+    desc: 'runs per tool and mode, in rounds over all of them; the table shows the median wall time and its range' })
   .help()
   .parseSync();
 
@@ -75,54 +77,66 @@ async function main(): Promise<void> {
   console.log(`corpus: ${corpus.tokens.toLocaleString('en-US')} tokens, ${corpus.bytes.toLocaleString('en-US')} bytes`);
   if (!python) console.log('note: no python3 with gensim, so gensim is skipped and quality is not scored');
 
+  const repeat = Math.max(1, Math.floor(argv.repeat));
   const rows: Row[] = [];
-  for (const mode of modes) {
-    for (const name of wanted) {
-      const tool = tools[name];
-      const row: Row = { tool: name, mode, status: 'ok' };
-      rows.push(row);
-      const missing = tool.missing();
-      if (missing) {
-        Object.assign(row, { status: 'skipped', message: missing });
-        console.log(`skip ${name} ${mode}: ${missing}`);
-        continue;
-      }
-      const job: Job = {
-        ...jobSettings(mode), epochs: argv.epochs, workers: argv.workers, dim: argv.dim, window: 5,
-        sample: 1e-3, minCount: 5, text: corpus.text, lines: corpus.lines, gensimReader: argv['gensim-reader'],
-        outPrefix: join(runDir, `${name}-${mode}`),
-      };
-      const inv = tool.invocation(job);
-      row.command = [inv.cmd, ...inv.args].map(quote).join(' ');
-      const base = join(runDir, `${name}-${mode}`);
-      rmSync(inv.vectors, { force: true });
-      row.loadBefore = os.loadavg()[0];
-      console.log(`run  ${name} ${mode}: ${row.command}`);
-      try {
-        const m = await measure(python ?? 'python3', inv.cmd, inv.args,
-          { stdout: `${base}.stdout.log`, stderr: `${base}.stderr.log`, stats: `${base}.stats.json` }, argv.timeout);
-        Object.assign(row, {
-          wallSeconds: m.wallSeconds, peakRssMB: m.peakRssMB, cpuSeconds: m.cpuSeconds,
-          wordsPerSecond: (corpus.tokens * argv.epochs) / m.wallSeconds,
-        });
-        if (name === 'w2v') row.w2vReport = jsonReport(`${base}.stdout.log`);
-      } catch (e) {
-        Object.assign(row, { status: 'failed', message: (e as Error).message });
-        console.log(`FAIL ${name} ${mode}: ${row.message}`);
-        continue;
-      }
-      if (python) {
-        try {
-          row.quality = evaluate(python, inv.vectors, inv.binary);
-        } catch (e) {
-          row.qualityError = `${(e as Error).message}; vectors ${inv.vectors}: ${lastLine(`${base}.stderr.log`)}`;
+  const rowOf = new Map<string, Row>();
+  // Rounds over every tool and mode rather than one tool's runs back to back, so that a slow
+  // stretch of a shared machine falls on all tools instead of on one.
+  for (let round = 1; round <= repeat; round++) {
+    for (const mode of modes) {
+      for (const name of wanted) {
+        const tool = tools[name];
+        let row = rowOf.get(`${name} ${mode}`);
+        if (!row) {
+          row = { tool: name, mode, status: 'ok', runs: [] };
+          rowOf.set(`${name} ${mode}`, row);
+          rows.push(row);
+          const missing = tool.missing();
+          if (missing) {
+            Object.assign(row, { status: 'skipped', message: missing });
+            console.log(`skip ${name} ${mode}: ${missing}`);
+          }
         }
+        if (row.status !== 'ok') continue;
+        const job: Job = {
+          ...jobSettings(mode), epochs: argv.epochs, workers: argv.workers, dim: argv.dim, window: 5,
+          sample: 1e-3, minCount: 5, text: corpus.text, lines: corpus.lines, gensimReader: argv['gensim-reader'],
+          outPrefix: join(runDir, `${name}-${mode}`),
+        };
+        const inv = tool.invocation(job);
+        row.command = [inv.cmd, ...inv.args].map(quote).join(' ');
+        const base = join(runDir, `${name}-${mode}`);
+        rmSync(inv.vectors, { force: true });
+        const loadBefore = os.loadavg()[0];
+        console.log(`run  ${name} ${mode}${repeat > 1 ? ` (round ${round}/${repeat})` : ''}: ${row.command}`);
+        try {
+          const m = await measure(python ?? 'python3', inv.cmd, inv.args,
+            { stdout: `${base}.stdout.log`, stderr: `${base}.stderr.log`, stats: `${base}.stats.json` }, argv.timeout);
+          row.runs!.push({ wallSeconds: m.wallSeconds, peakRssMB: m.peakRssMB, cpuSeconds: m.cpuSeconds, loadBefore });
+          if (name === 'w2v' && round === 1) row.w2vReport = jsonReport(`${base}.stdout.log`);
+        } catch (e) {
+          Object.assign(row, { status: 'failed', message: (e as Error).message });
+          console.log(`FAIL ${name} ${mode}: ${row.message}`);
+          continue;
+        }
+        // Quality is scored once, on the first round's vectors: it is a property of the
+        // settings, and scoring takes as long as a training run.
+        if (python && round === 1) {
+          try {
+            row.quality = evaluate(python, inv.vectors, inv.binary);
+          } catch (e) {
+            row.qualityError = `${(e as Error).message}; vectors ${inv.vectors}: ${lastLine(`${base}.stderr.log`)}`;
+          }
+        }
+        const last = row.runs!.at(-1)!;
+        console.log(`done ${name} ${mode}: ${last.wallSeconds.toFixed(2)} s, `
+          + `${Math.round((corpus.tokens * argv.epochs) / last.wallSeconds)} words/s, `
+          + `${last.peakRssMB.toFixed(0)} MB${round === 1 ? `, analogy ${row.quality?.analogy?.accuracy.toFixed(4) ?? '–'}` : ''}`);
+        if (!argv['keep-vectors']) for (const f of [inv.vectors, `${job.outPrefix}.bin`, `${job.outPrefix}.vec`]) rmSync(f, { force: true });
       }
-      console.log(`done ${name} ${mode}: ${row.wallSeconds!.toFixed(2)} s, ${Math.round(row.wordsPerSecond!)} words/s, `
-        + `${row.peakRssMB!.toFixed(0)} MB, analogy ${row.quality?.analogy?.accuracy.toFixed(4) ?? '–'}`);
-      if (!argv['keep-vectors']) for (const f of [inv.vectors, `${job.outPrefix}.bin`, `${job.outPrefix}.vec`]) rmSync(f, { force: true });
     }
   }
+  for (const row of rows) summarizeRuns(row, corpus.tokens * argv.epochs);
 
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? os.cpus()[0]?.model;
   const meta = {
@@ -131,10 +145,11 @@ async function main(): Promise<void> {
       node: process.version, python: python ? capture(python, ['--version']) : undefined },
     versions: Object.fromEntries(wanted.map((t) => [t, tools[t].missing() ? 'not installed' : tools[t].version()])),
     corpus: { source: corpus.source, text: corpus.text, bytes: corpus.bytes, tokens: corpus.tokens },
-    settings: { modes, epochs: argv.epochs, workers: argv.workers, dim: argv.dim, window: 5, sample: 1e-3,
+    settings: { modes, repeat, epochs: argv.epochs, workers: argv.workers, dim: argv.dim, window: 5, sample: 1e-3,
       minCount: 5, negative: '5 (ns) / 0 (hs)', alpha: '0.025 sg / 0.05 cbow', minAlpha: 'alpha × 1e-4 (gensim)' },
     method: {
-      wall: 'process start to exit (vectors written), measured by a Python parent around the tool',
+      wall: 'process start to exit (vectors written), measured by a Python parent around the tool; '
+        + 'with --repeat, the median over the runs (range in brackets)',
       wordsPerSecond: 'corpus whitespace tokens × epochs / wall',
       peakRss: 'ru_maxrss of the tool process from wait4()',
       cpu: 'user + system CPU seconds of the tool process',
@@ -149,7 +164,7 @@ async function main(): Promise<void> {
   };
   // The 1-minute load average still carries the previous tool's own threads (up to `workers`),
   // so only load beyond that points at other work on the machine.
-  const busy = rows.filter((r) => (r.loadBefore ?? 0) > argv.workers + 0.5);
+  const busy = rows.filter((r) => (r.runs ?? []).some((run) => run.loadBefore > argv.workers + 0.5));
   if (busy.length) {
     console.log(`\nwarning: other work was running before ${busy.map((r) => `${r.tool} ${r.mode}`).join(', ')} `
       + `(1-min load > ${argv.workers + 0.5}): wall times include contention; CPU s is less affected`);

@@ -14,16 +14,44 @@ export interface Row {
   /** Why it failed or was skipped. */
   message?: string;
   command?: string;
+  /** Every run of this tool and mode (several with --repeat). */
+  runs?: Run[];
+  /** Median wall time over the runs. */
   wallSeconds?: number;
+  wallRange?: [number, number];
   wordsPerSecond?: number;
   peakRssMB?: number;
   cpuSeconds?: number;
-  /** 1-minute load average just before the run (includes the previous run's tail). */
-  loadBefore?: number;
   quality?: Quality;
   qualityError?: string;
   /** w2v's --json training report, when it printed one. */
   w2vReport?: unknown;
+}
+
+export interface Run {
+  wallSeconds: number;
+  peakRssMB: number;
+  cpuSeconds: number;
+  /** 1-minute load average just before the run (includes the previous run's tail). */
+  loadBefore: number;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Fills the row's summary from its runs: median wall and CPU time, the highest peak RSS. */
+export function summarizeRuns(row: Row, wordsTrained: number): void {
+  const runs = row.runs ?? [];
+  if (row.status !== 'ok' || runs.length === 0) return;
+  const walls = runs.map((r) => r.wallSeconds);
+  row.wallSeconds = median(walls);
+  row.wallRange = [Math.min(...walls), Math.max(...walls)];
+  row.cpuSeconds = median(runs.map((r) => r.cpuSeconds));
+  row.peakRssMB = Math.max(...runs.map((r) => r.peakRssMB));
+  row.wordsPerSecond = wordsTrained / row.wallSeconds;
 }
 
 /** words/s of this row divided by w2v's in the same mode (how many times faster than w2v). */
@@ -38,7 +66,9 @@ function cells(rows: Row[], r: Row): string[] {
   const f = (x: number | undefined, d: number): string => (x === undefined ? '–' : x.toFixed(d));
   if (r.status !== 'ok') return [r.tool, r.mode, r.status, r.message ?? '', '', '', '', '', '', ''];
   const ratio = ratioToW2v(rows, r);
-  return [r.tool, r.mode, f(r.wallSeconds, 2), r.wordsPerSecond ? Math.round(r.wordsPerSecond).toLocaleString('en-US') : '–',
+  const wall = r.wallRange && r.runs!.length > 1
+    ? `${f(r.wallSeconds, 2)} (${f(r.wallRange[0], 1)}–${f(r.wallRange[1], 1)})` : f(r.wallSeconds, 2);
+  return [r.tool, r.mode, wall, r.wordsPerSecond ? Math.round(r.wordsPerSecond).toLocaleString('en-US') : '–',
     f(r.peakRssMB, 0), f(r.cpuSeconds, 1), f(r.quality?.analogy?.accuracy, 4), f(r.quality?.ws353?.spearman, 4),
     f(r.quality?.mturk?.spearman, 4), ratio === undefined ? '–' : `${ratio.toFixed(2)}×`];
 }
