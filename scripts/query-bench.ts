@@ -85,28 +85,28 @@ function timePaired(): { recall: number; index: number[]; exact: number[] } {
       exact.push(performance.now() - start);
       return new Set(result.map((n) => n.word));
     });
-    some.forEach((i, q) => {
-      const start = performance.now();
-      const found = loaded.search(embeddings.unitRow(i), k, new Set([i]));
-      index.push(performance.now() - start);
-      hits += found.filter((n) => truth[q].has(n.word)).length;
-    });
+    const found = timeIndex(some, truth);
+    hits += found.hits;
+    index.push(...found.latencies);
   }
-  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
-  return { recall: hits / (queries.length * k), index: sorted(index), exact: sorted(exact) };
+  return { recall: hits / (queries.length * k), index: sortedMs(index), exact: sortedMs(exact) };
 }
 
-/** Recall and latency of the index alone, at the current ef, against exact answers known beforehand. */
-function timeIndex(truth: Set<string>[]): { recall: number; latencies: number[] } {
+/** Index answers for the `some` query rows, timed one by one, and how many are among `truth` (the exact answers, in the same order). */
+function timeIndex(some: number[], truth: Set<string>[]): { hits: number; latencies: number[] } {
   let hits = 0;
   const latencies: number[] = [];
-  queries.forEach((i, q) => {
+  some.forEach((i, q) => {
     const start = performance.now();
     const result = loaded.search(embeddings.unitRow(i), k, new Set([i]));
     latencies.push(performance.now() - start);
     hits += result.filter((n) => truth[q].has(n.word)).length;
   });
-  return { recall: hits / (queries.length * k), latencies: latencies.sort((a, b) => a - b) };
+  return { hits, latencies };
+}
+
+function sortedMs(latencies: number[]): number[] {
+  return latencies.sort((a, b) => a - b);
 }
 
 /** The same exact search with the portable JavaScript loop instead of the SIMD kernel. */
@@ -118,7 +118,7 @@ function timePlainExact(): number[] {
     embeddings.topOf(scores, k, new Set([i]));
     latencies.push(performance.now() - start);
   }
-  return latencies.sort((a, b) => a - b);
+  return sortedMs(latencies);
 }
 
 /**
@@ -135,7 +135,7 @@ function timeLibraryBruteForce(): number[] {
     brute.searchKnn(Array.from(embeddings.unitRow(i)), k + 1);
     latencies.push(performance.now() - start);
   }
-  return latencies.sort((a, b) => a - b);
+  return sortedMs(latencies);
 }
 
 const paired = timePaired();
@@ -181,9 +181,11 @@ if (values.sweep) {
   const sweep: { ef: number; recall: number; medianMs: number; p99Ms: number }[] = [];
   for (const ef of [10, 20, 40, 64, 100, 200, 400]) {
     loaded.setEf(ef);
-    const r = timeIndex(truth);
-    sweep.push({ ef, recall: r.recall, medianMs: ms(quantile(r.latencies, 0.5)), p99Ms: ms(quantile(r.latencies, 0.99)) });
-    process.stdout.write(`  ef ${String(ef).padStart(3)}: recall@10 ${r.recall.toFixed(4)}, median ${ms(quantile(r.latencies, 0.5))} ms, p99 ${ms(quantile(r.latencies, 0.99))} ms\n`);
+    const r = timeIndex(queries, truth);
+    const recall = r.hits / (queries.length * k);
+    const latencies = sortedMs(r.latencies);
+    sweep.push({ ef, recall, medianMs: ms(quantile(latencies, 0.5)), p99Ms: ms(quantile(latencies, 0.99)) });
+    process.stdout.write(`  ef ${String(ef).padStart(3)}: recall@10 ${recall.toFixed(4)}, median ${ms(quantile(latencies, 0.5))} ms, p99 ${ms(quantile(latencies, 0.99))} ms\n`);
   }
   result.sweep = sweep;
 }
