@@ -77,3 +77,17 @@ export function drawFromAliasTable(table: AliasTable, u: number): number {
   const column = Math.min(Math.floor(x), n - 1);
   return x - column < table.probability[column] ? column : table.alias[column];
 }
+
+/**
+ * log(k · q(w)) for the noise distribution q = unigram^power normalised: the expected count of
+ * w among k noise draws. NCE and the sampled softmax subtract it from a word's score (Mnih & Teh
+ * 2012; Jean et al. 2015). Words with no occurrences get -Infinity's stand-in, a very low value.
+ */
+export function logExpectedNoiseCounts(counts: ArrayLike<number>, k: number, power = 0.75): Float32Array {
+  const n = counts.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += counts[i] === 0 ? 0 : Math.pow(counts[i], power);
+  const logs = new Float32Array(n);
+  for (let i = 0; i < n; i++) logs[i] = counts[i] === 0 ? -1e30 : Math.log(k) + power * Math.log(counts[i]) - Math.log(total);
+  return logs;
+}

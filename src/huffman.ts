@@ -1,3 +1,5 @@
+import { codeTreeFromParents, type CodeTree } from './code-tree.js';
+
 /**
  * Huffman codes for hierarchical softmax, built exactly as C word2vec's CreateBinaryTree does, so
  * that a model trained here has the same tree (and so the same output-weight rows) as one trained
@@ -5,21 +7,9 @@
  *
  * Node numbering (as in C): leaves are words 0..V-1; the inner node made by merge a is V + a, so
  * the root is 2V - 2. A point is an inner node minus V, i.e. a row 0..V-2 of the output weight
- * matrix, and the root is row V - 2.
+ * matrix, and the root is row V - 2. Paths are stored as {@link CodeTree} describes; codes[k]
+ * is 1 for the second of the two nodes merged, 0 for the first.
  *
- * Per word w, positions offsets[w]..offsets[w+1]-1 hold its path from the root down: at step k,
- * points[k] is the inner node being decided and codes[k] the branch taken (1 for the second of
- * the two nodes merged, 0 for the first), ending at the leaf.
- */
-export interface HuffmanTree {
-  /** offsets[w]..offsets[w+1] index codes/points of word w */
-  offsets: Uint32Array;
-  codes: Uint8Array;
-  points: Uint32Array;
-  maxCodeLength: number;
-}
-
-/**
  * Builds the tree from counts sorted in descending order (vocabulary order).
  *
  * Because the leaves are sorted, the classic two-queue construction is O(V): leaves are consumed
@@ -31,7 +21,7 @@ export interface HuffmanTree {
  * one-bit code 0 with point 0 instead, so every word has a non-empty path and the caller only
  * needs max(1, V - 1) output rows. V = 0 gives an empty tree.
  */
-export function buildHuffmanTree(counts: ArrayLike<number>): HuffmanTree {
+export function buildHuffmanTree(counts: ArrayLike<number>): CodeTree {
   const V = counts.length;
   if (V === 0) return { offsets: new Uint32Array(1), codes: new Uint8Array(0), points: new Uint32Array(0), maxCodeLength: 0 };
   if (V === 1) return { offsets: Uint32Array.of(0, 1), codes: Uint8Array.of(0), points: Uint32Array.of(0), maxCodeLength: 1 };
@@ -60,28 +50,5 @@ export function buildHuffmanTree(counts: ArrayLike<number>): HuffmanTree {
     branch[min2] = 1;
   }
 
-  // Every parent has a larger index than its children, so one downward sweep gives all depths.
-  const root = nodes - 1;
-  const depth = new Uint32Array(nodes);
-  for (let n = root - 1; n >= 0; n--) depth[n] = depth[parent[n]] + 1;
-
-  const offsets = new Uint32Array(V + 1);
-  let maxCodeLength = 0;
-  for (let w = 0; w < V; w++) {
-    offsets[w + 1] = offsets[w] + depth[w];
-    if (depth[w] > maxCodeLength) maxCodeLength = depth[w];
-  }
-  const total = offsets[V];
-  const codes = new Uint8Array(total);
-  const points = new Uint32Array(total);
-  // Walk each leaf up to the root, filling its slice from the end so it reads root-first.
-  for (let w = 0; w < V; w++) {
-    let node = w;
-    for (let k = offsets[w + 1] - 1; k >= offsets[w]; k--) {
-      codes[k] = branch[node];
-      node = parent[node];
-      points[k] = node - V;
-    }
-  }
-  return { offsets, codes, points, maxCodeLength };
+  return codeTreeFromParents(V, parent, branch);
 }

@@ -1,7 +1,8 @@
 import { UserError } from './errors.js';
 import type { AliasTable } from './alias-table.js';
-import type { HuffmanTree } from './huffman.js';
-import type { LossType, ModelType } from './options.js';
+import type { BandLayout } from './bands.js';
+import type { CodeTree } from './code-tree.js';
+import { SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from './options.js';
 
 /**
  * The byte layout of the one shared WebAssembly.Memory that holds the weights, the read-only
@@ -30,7 +31,7 @@ export const HeaderField = {
   stride: 8,
   window: 12,
   negative: 16,
-  /** bit 0: CBOW (else skip-gram); bit 1: hierarchical softmax (else negative sampling); bit 2: shared negatives */
+  /** bit 0: CBOW (else skip-gram); bit 2: shared noise words */
   flags: 20,
   inputWeights: 24,
   outputWeights: 28,
@@ -43,13 +44,29 @@ export const HeaderField = {
   sigmoidTable: 56,
   lossTable: 60,
   maxSentenceLength: 64,
+  /** LossId of the output layer */
+  loss: 68,
+  /** ActivationId (exact softmax losses) */
+  activation: 72,
+  /** f32: the soft margin subtracted from the target's score (exact softmax losses) */
+  margin: 76,
+  /** f32 per word: log(k·q(w)), the NCE / sampled-softmax score correction */
+  noiseLog: 80,
+  /** bandCount × (firstWord, endWord, first lane, lane count), u32 each (exact softmax losses) */
+  bands: 84,
+  bandCount: 88,
 } as const;
 export const HEADER_BYTES = 128;
 
 export const FLAG_CBOW = 1;
-export const FLAG_HIERARCHICAL_SOFTMAX = 2;
-/** Skip-gram with negative sampling draws the noise words once per centre word. */
+/** Skip-gram with a sampling loss draws the noise words once per centre word. */
 export const FLAG_SHARED_NEGATIVES = 4;
+
+/** How the kernels name the output layers; dsoftmax is the exact softmax with several bands. */
+export const LossId = { ns: 0, hs: 1, nce: 2, sampled: 3, softmax: 4, dsoftmax: 4 } as const satisfies Record<LossType, number>;
+export const ActivationId = { exp: 0, sig: 1, taylor: 2 } as const satisfies Record<Activation, number>;
+/** u32 fields per band in the band table. */
+export const BAND_FIELDS = 4;
 
 /**
  * A scratch slot starts with the task's results (f64, written by the kernel) followed by the
@@ -59,12 +76,16 @@ export const SlotField = {
   wordsSeen: 0,
   wordsTrained: 8,
   lossSum: 16,
-  lossTerms: 24,
+  predictions: 24,
   hidden: 32,
   hiddenError: 36,
   sentence: 40,
   tokens: 44,
   negatives: 48,
+  /** f32 × score capacity: the scores of one prediction (exact and sampled softmax) */
+  scores: 52,
+  /** f32 × score capacity: their activations */
+  activations: 56,
 } as const;
 const SLOT_HEADER_BYTES = 64;
 
@@ -77,12 +98,16 @@ export interface ModelShape {
   dim: number;
   model: ModelType;
   loss: LossType;
+  activation: Activation;
+  margin: number;
   window: number;
   negative: number;
   sharedNegatives: boolean;
   maxSentenceLength: number;
-  /** Total length of all Huffman codes (0 for negative sampling). */
+  /** Total length of all tree codes (hs only, else 0). */
   huffmanCodeTotal: number;
+  /** Bands of the exact softmax losses (one for softmax), else empty. */
+  bands: BandLayout[];
   /** Capacity of each slot's token buffer: the longest chunk, sentence marks included. */
   chunkCapacity: number;
   slots: number;
@@ -102,6 +127,8 @@ export interface MemoryLayout {
   huffmanPoints: number;
   sigmoidTable: number;
   lossTable: number;
+  noiseLog: number;
+  bands: number;
   slots: number[];
   slotTokens: number[];
   totalBytes: number;
@@ -122,26 +149,38 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
+/** Scores one prediction keeps at once: every word (exact softmax), the target and its proposals (sampled). */
+export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative'>): number {
+  if (shape.loss === 'softmax' || shape.loss === 'dsoftmax') return paddedStride(shape.vocabSize);
+  if (shape.loss === 'sampled') return paddedStride(shape.negative + 1);
+  return 0;
+}
+
 export function planLayout(shape: ModelShape): MemoryLayout {
   const stride = paddedStride(shape.dim);
   const V = shape.vocabSize;
   const hs = shape.loss === 'hs';
+  const sampling = SAMPLING_LOSSES.includes(shape.loss);
+  const corrected = shape.loss === 'nce' || shape.loss === 'sampled';
+  const scores = scoreCapacity(shape);
   const a = new Allocator();
   const header = a.take(HEADER_BYTES);
   const inputWeights = a.take(V * stride * 4);
   const outputWeights = a.take(V * stride * 4);
   const keepProbability = a.take(V * 4);
-  const aliasProbability = a.take(hs ? 0 : V * 4);
-  const aliasIndex = a.take(hs ? 0 : V * 4);
+  const aliasProbability = a.take(sampling ? V * 4 : 0);
+  const aliasIndex = a.take(sampling ? V * 4 : 0);
   const huffmanOffsets = a.take(hs ? (V + 1) * 4 : 0);
   const huffmanCodes = a.take(hs ? shape.huffmanCodeTotal : 0);
   const huffmanPoints = a.take(hs ? shape.huffmanCodeTotal * 4 : 0);
   const sigmoidTable = a.take(EXP_TABLE_SIZE * 4);
   const lossTable = a.take(EXP_TABLE_SIZE * 4);
+  const noiseLog = a.take(corrected ? V * 4 : 0);
+  const bands = a.take(shape.bands.length * BAND_FIELDS * 4);
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(SLOT_HEADER_BYTES + 2 * stride * 4 + shape.maxSentenceLength * 4 + shape.negative * 4));
+    slots.push(a.take(slotBytes(stride, shape.maxSentenceLength, shape.negative, scores).total));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -155,14 +194,27 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   }
   return {
     shape, stride, header, inputWeights, outputWeights, keepProbability, aliasProbability, aliasIndex,
-    huffmanOffsets, huffmanCodes, huffmanPoints, sigmoidTable, lossTable, slots, slotTokens, totalBytes, pages,
+    huffmanOffsets, huffmanCodes, huffmanPoints, sigmoidTable, lossTable, noiseLog, bands, slots, slotTokens, totalBytes, pages,
   };
+}
+
+/** Offsets of a slot's buffers from its start; each 16-byte aligned, for f32x4 loads. */
+function slotBytes(stride: number, maxSentenceLength: number, negative: number, scores: number) {
+  const hidden = SLOT_HEADER_BYTES;
+  const hiddenError = hidden + stride * 4;
+  const sentence = hiddenError + stride * 4;
+  const negatives = align16(sentence + maxSentenceLength * 4);
+  const scoreAt = align16(negatives + negative * 4);
+  const activations = scoreAt + scores * 4;
+  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, total: activations + scores * 4 };
 }
 
 export interface ModelTables {
   keepProbability: Float32Array;
   aliasTable?: AliasTable;
-  huffman?: HuffmanTree;
+  /** log(k·q(w)) for nce and sampled */
+  noiseLog?: Float32Array;
+  tree?: CodeTree;
 }
 
 /**
@@ -182,12 +234,17 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.stride, layout.stride);
   set(HeaderField.window, shape.window);
   set(HeaderField.negative, shape.negative);
+  const sampling = SAMPLING_LOSSES.includes(shape.loss);
   set(
     HeaderField.flags,
-    (shape.model === 'cbow' ? FLAG_CBOW : 0) |
-      (shape.loss === 'hs' ? FLAG_HIERARCHICAL_SOFTMAX : 0) |
-      (shape.loss === 'ns' && shape.sharedNegatives ? FLAG_SHARED_NEGATIVES : 0),
+    (shape.model === 'cbow' ? FLAG_CBOW : 0) | (sampling && shape.sharedNegatives ? FLAG_SHARED_NEGATIVES : 0),
   );
+  set(HeaderField.loss, LossId[shape.loss]);
+  set(HeaderField.activation, ActivationId[shape.activation]);
+  new Float32Array(buffer, layout.header + HeaderField.margin, 1)[0] = shape.margin;
+  set(HeaderField.noiseLog, layout.noiseLog);
+  set(HeaderField.bands, layout.bands);
+  set(HeaderField.bandCount, shape.bands.length);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);
@@ -201,26 +258,38 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.maxSentenceLength, shape.maxSentenceLength);
 
   new Float32Array(buffer, layout.keepProbability, shape.vocabSize).set(tables.keepProbability);
-  if (shape.loss === 'ns') {
-    if (!tables.aliasTable) throw new Error('negative sampling needs an alias table');
+  if (sampling) {
+    if (!tables.aliasTable) throw new Error(`${shape.loss} needs an alias table`);
     new Float32Array(buffer, layout.aliasProbability, shape.vocabSize).set(tables.aliasTable.probability);
     new Uint32Array(buffer, layout.aliasIndex, shape.vocabSize).set(tables.aliasTable.alias);
-  } else {
-    if (!tables.huffman) throw new Error('hierarchical softmax needs a Huffman tree');
-    new Uint32Array(buffer, layout.huffmanOffsets, shape.vocabSize + 1).set(tables.huffman.offsets);
-    new Uint8Array(buffer, layout.huffmanCodes, shape.huffmanCodeTotal).set(tables.huffman.codes);
-    new Uint32Array(buffer, layout.huffmanPoints, shape.huffmanCodeTotal).set(tables.huffman.points);
   }
+  if (shape.loss === 'nce' || shape.loss === 'sampled') {
+    if (!tables.noiseLog) throw new Error(`${shape.loss} needs the noise log-probabilities`);
+    new Float32Array(buffer, layout.noiseLog, shape.vocabSize).set(tables.noiseLog);
+  }
+  if (shape.loss === 'hs') {
+    if (!tables.tree) throw new Error('hierarchical softmax needs a code tree');
+    new Uint32Array(buffer, layout.huffmanOffsets, shape.vocabSize + 1).set(tables.tree.offsets);
+    new Uint8Array(buffer, layout.huffmanCodes, shape.huffmanCodeTotal).set(tables.tree.codes);
+    new Uint32Array(buffer, layout.huffmanPoints, shape.huffmanCodeTotal).set(tables.tree.points);
+  }
+  const bandTable = new Uint32Array(buffer, layout.bands, shape.bands.length * BAND_FIELDS);
+  shape.bands.forEach((band, b) => {
+    // The kernels work in whole lanes: a block's first lane and lane count.
+    bandTable.set([band.firstWord, band.endWord, band.dimOffset / 4, Math.ceil((band.dimOffset + band.dims) / 4) - band.dimOffset / 4], b * BAND_FIELDS);
+  });
   writeSigmoidTables(buffer, layout);
+  const within = slotBytes(layout.stride, shape.maxSentenceLength, shape.negative, scoreCapacity(shape));
   for (let i = 0; i < layout.slots.length; i++) {
     const slot = layout.slots[i];
     const fields = new Uint32Array(buffer, slot, SLOT_HEADER_BYTES / 4);
-    const hidden = slot + SLOT_HEADER_BYTES;
-    fields[SlotField.hidden / 4] = hidden;
-    fields[SlotField.hiddenError / 4] = hidden + layout.stride * 4;
-    fields[SlotField.sentence / 4] = hidden + 2 * layout.stride * 4;
+    fields[SlotField.hidden / 4] = slot + within.hidden;
+    fields[SlotField.hiddenError / 4] = slot + within.hiddenError;
+    fields[SlotField.sentence / 4] = slot + within.sentence;
     fields[SlotField.tokens / 4] = layout.slotTokens[i];
-    fields[SlotField.negatives / 4] = hidden + 2 * layout.stride * 4 + shape.maxSentenceLength * 4;
+    fields[SlotField.negatives / 4] = slot + within.negatives;
+    fields[SlotField.scores / 4] = slot + within.scores;
+    fields[SlotField.activations / 4] = slot + within.activations;
   }
   return memory;
 }
@@ -243,7 +312,7 @@ function writeSigmoidTables(buffer: ArrayBufferLike, layout: MemoryLayout): void
 /** Views of one slot's results, read by the worker after the kernel ran. */
 export function readSlotResults(buffer: ArrayBufferLike, slot: number) {
   const f64 = new Float64Array(buffer, slot, 4);
-  return { wordsSeen: f64[0], wordsTrained: f64[1], lossSum: f64[2], lossTerms: f64[3] };
+  return { wordsSeen: f64[0], wordsTrained: f64[1], lossSum: f64[2], predictions: f64[3] };
 }
 
 export function slotTokenOffset(buffer: ArrayBufferLike, slot: number): number {

@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { buildAliasTable } from './alias-table.js';
+import { buildAliasTable, logExpectedNoiseCounts } from './alias-table.js';
+import { buildBalancedTree } from './balanced-tree.js';
+import { planBands, singleBand, type BandLayout } from './bands.js';
+import { meanCodeLength, type CodeTree } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus.js';
 import { encodeCorpusInWorker } from './encode-in-worker.js';
 import type { EncodedCorpus } from './encoded-corpus.js';
 import { buildHuffmanTree } from './huffman.js';
 import type { KernelKind } from './kernel/kernel.js';
 import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
-import { resolveTrainOptions, type TrainOptions } from './options.js';
+import { SAMPLING_LOSSES, resolveTrainOptions, type TrainOptions } from './options.js';
+import { describeObjective, type OutputLayer } from './output-layer.js';
 import { Random, deriveSeed } from './random.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
 import { keepProbabilities } from './subsampling.js';
@@ -39,8 +43,10 @@ export interface TrainingObserver {
 
 export interface EpochReport {
   epoch: number;
-  /** Mean loss per prediction (positive pairs and negatives, or Huffman nodes). */
+  /** Mean objective per prediction (the report's `objective` says which), measured while training. */
   loss: number;
+  /** Predictions made: one per (input vector, target word) pair. */
+  predictions: number;
   wordsSeen: number;
   wordsTrained: number;
   seconds: number;
@@ -54,6 +60,10 @@ export interface TrainingReport {
   trainingWords: number;
   vocabularySize: number;
   chunks: number;
+  /** What the per-epoch loss measures: the loss's own objective. */
+  objective: string;
+  /** Binary decisions per prediction, weighted by word counts (hs only). */
+  meanCodeLength?: number;
   /** Wall seconds per phase; the caller adds `export`. */
   seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; index?: number; total?: number };
   /** Corpus tokens × epochs / training seconds. */
@@ -67,6 +77,8 @@ export interface TrainedModel {
   /** Input weights, row i for word i; rows are `stride` floats apart (padded for SIMD). */
   vectors: Float32Array;
   stride: number;
+  /** The output layer: its weights, and the tree (hs) or bands (softmax, dsoftmax) they belong to. */
+  output: OutputLayer;
   report: TrainingReport;
 }
 
@@ -97,8 +109,12 @@ export async function trainEmbeddings(
       onTokens: observer.onTokensRead,
     });
     const trainStart = performance.now();
-    const { layout, memory } = prepareModel(corpus, options);
-    observer.onPhase?.('train', `training ${options.model}/${options.loss} on ${corpus.vocabulary.words.length} words`);
+    const { layout, memory, tree, bands } = prepareModel(corpus, options);
+    const objective = describeObjective(options.loss, options.activation, options.margin);
+    observer.onPhase?.(
+      'train',
+      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}`,
+    );
     const epochs = await runEpochs(corpus, options, kernelChoice.kind, layout, memory, observer);
     const trainSeconds = (performance.now() - trainStart) / 1000;
     const report: TrainingReport = {
@@ -109,15 +125,27 @@ export async function trainEmbeddings(
       trainingWords: corpus.trainingWords,
       vocabularySize: corpus.vocabulary.words.length,
       chunks: corpus.chunks.length,
+      objective,
+      meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
       seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
       trainWordsPerSecond: (corpus.corpusTokens * options.epochs) / trainSeconds,
       epochs,
     };
+    const rows = corpus.vocabulary.words.length * layout.stride;
     return {
       vocabulary: corpus.vocabulary,
       dim: options.dim,
-      vectors: new Float32Array(memory.buffer, layout.inputWeights, corpus.vocabulary.words.length * layout.stride),
+      vectors: new Float32Array(memory.buffer, layout.inputWeights, rows),
       stride: layout.stride,
+      output: {
+        loss: options.loss,
+        activation: options.activation,
+        dim: options.dim,
+        weights: new Float32Array(memory.buffer, layout.outputWeights, rows),
+        stride: layout.stride,
+        tree,
+        bands: bands.length > 0 ? bands : undefined,
+      },
       report,
     };
   } finally {
@@ -125,28 +153,56 @@ export async function trainEmbeddings(
   }
 }
 
+/** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
+function lossLabel(options: TrainOptions): string {
+  const details: string[] = [];
+  if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
+  if (options.loss === 'softmax' || options.loss === 'dsoftmax') {
+    if (options.activation !== 'exp') details.push(options.activation);
+    if (options.margin > 0) details.push(`margin ${options.margin}`);
+  }
+  return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
+}
+
+function buildTree(options: TrainOptions, counts: Float64Array): CodeTree | undefined {
+  if (options.loss !== 'hs') return undefined;
+  return options.hsTree === 'balanced' ? buildBalancedTree(counts.length) : buildHuffmanTree(counts);
+}
+
+function bandsFor(options: TrainOptions, vocabSize: number): BandLayout[] {
+  if (options.loss === 'softmax') return singleBand(vocabSize, options.dim);
+  if (options.loss === 'dsoftmax') return planBands(vocabSize, options.dim, options.bands);
+  return [];
+}
+
 /** Shared memory with tables filled in and input weights initialised as C word2vec does. */
 function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
   const { vocabulary } = corpus;
-  const hs = options.loss === 'hs';
-  const huffman = hs ? buildHuffmanTree(vocabulary.counts) : undefined;
+  const tree = buildTree(options, vocabulary.counts);
+  const vocabSize = vocabulary.words.length;
+  const bands = bandsFor(options, vocabSize);
+  const sampling = SAMPLING_LOSSES.includes(options.loss);
   const layout = planLayout({
-    vocabSize: vocabulary.words.length,
+    vocabSize,
     dim: options.dim,
     model: options.model,
     loss: options.loss,
+    activation: options.activation,
+    margin: options.margin,
+    bands,
     window: options.window,
     negative: options.negative,
     sharedNegatives: options.sharedNegatives,
     maxSentenceLength: options.maxSentenceLength,
-    huffmanCodeTotal: huffman ? huffman.codes.length : 0,
+    huffmanCodeTotal: tree ? tree.codes.length : 0,
     chunkCapacity: corpus.maxChunkEntries,
     slots: options.workers,
   });
   const memory = createSharedMemory(layout, {
     keepProbability: keepProbabilities(vocabulary.counts, vocabulary.totalCount, options.sample),
-    aliasTable: hs ? undefined : buildAliasTable(vocabulary.counts),
-    huffman,
+    aliasTable: sampling ? buildAliasTable(vocabulary.counts) : undefined,
+    noiseLog: sampling && options.loss !== 'ns' ? logExpectedNoiseCounts(vocabulary.counts, options.negative) : undefined,
+    tree,
   });
   // Uniform in [-0.5, 0.5) / dim, as C word2vec; output weights start at zero, padding stays zero.
   const random = new Random(deriveSeed(options.seed, 0x5eed));
@@ -155,7 +211,7 @@ function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
     const base = row * layout.stride;
     for (let i = 0; i < options.dim; i++) weights[base + i] = (random.nextFloat() - 0.5) / options.dim;
   }
-  return { layout, memory };
+  return { layout, memory, tree, bands };
 }
 
 /**
@@ -200,11 +256,10 @@ async function runEpochs(
   let failure: { error: unknown } | undefined;
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const report: EpochReport = { epoch: epoch + 1, loss: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
+      const report: EpochReport = { epoch: epoch + 1, loss: 0, predictions: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
       epochs.push(report);
       const epochStart = performance.now();
       let lossSum = 0;
-      let lossTerms = 0;
       for (let chunkIndex = 0; chunkIndex < corpus.chunks.length; chunkIndex++) {
         while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
         if (failure) throw failure.error;
@@ -228,8 +283,8 @@ async function runEpochs(
             report.wordsSeen += result.wordsSeen;
             report.wordsTrained += result.wordsTrained;
             lossSum += result.lossSum;
-            lossTerms += result.lossTerms;
-            report.loss = lossTerms > 0 ? lossSum / lossTerms : 0;
+            report.predictions += result.predictions;
+            report.loss = report.predictions > 0 ? lossSum / report.predictions : 0;
             report.seconds = (performance.now() - epochStart) / 1000;
             observer.onProgress?.({
               epoch: epoch + 1,

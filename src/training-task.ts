@@ -24,5 +24,5 @@ export interface ChunkResult {
   wordsSeen: number;
   wordsTrained: number;
   lossSum: number;
-  lossTerms: number;
+  predictions: number;
 }

@@ -2,7 +2,7 @@ import { openSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { readFully } from '../src/encoded-corpus.js';
 import type { TrainingKernel } from '../src/kernel/kernel.js';
-import { createReferenceKernel } from '../src/kernel/reference.js';
+import { createReferenceKernel } from '../src/kernel/reference/kernel.js';
 import { instantiateWasmKernel } from '../src/kernel/wasm.js';
 import { readSlotResults, slotTokenOffset } from '../src/shared-memory.js';
 import type { ChunkResult, ChunkTask, WorkerSetup } from '../src/training-task.js';

@@ -5,20 +5,28 @@ import { writeTextFileAtomically } from '../atomic-file.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../options.js';
+import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
 import { trainEmbeddings } from '../trainer.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
 import { createProgressObserver } from './progress.js';
 
 /** Options the CLI sets directly; chunk size stays internal. */
-type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens'> & Partial<Pick<TrainOptions, 'alpha' | 'minAlpha'>>;
+/**
+ * Options the CLI sets directly; chunk size stays internal. Those that only some losses read
+ * have no yargs default, so that giving one with another loss can be refused.
+ */
+type LossSpecific = 'negative' | 'hsTree' | 'activation' | 'margin';
+type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens' | 'bands' | LossSpecific> &
+  Partial<Pick<TrainOptions, 'alpha' | 'minAlpha' | LossSpecific>>;
 
 const TRAIN_OPTION_KEYS = [
-  'model', 'loss', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount', 'maxVocab', 'sample', 'epochs',
-  'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+  'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
+  'maxVocab', 'sample', 'epochs', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 interface TrainArgs extends CliTrainOptions {
+  /** dsoftmax bands as text, parsed in the handler */
+  bands?: string;
   corpus: string[];
   out: string;
   format: 'bin' | 'text';
@@ -44,14 +52,30 @@ function builder(yargs: Argv): Argv<TrainArgs> {
     .options({
       out: { alias: 'o', type: 'string', demandOption: true, describe: 'Where to write the vectors (a report goes beside it as <out>.report.json)' },
       model: { choices: ['sg', 'cbow'] as const, default: d.model, describe: 'sg: skip-gram; cbow: continuous bag of words (mean of context vectors)' },
-      loss: { choices: ['ns', 'hs'] as const, default: d.loss, describe: 'ns: negative sampling; hs: hierarchical softmax over a Huffman tree' },
+      loss: {
+        choices: LOSS_TYPES,
+        default: d.loss,
+        describe:
+          'ns: negative sampling; hs: hierarchical softmax; nce: noise-contrastive estimation; sampled: sampled softmax; ' +
+          'softmax: the exact softmax over every word; dsoftmax: differentiated softmax (frequency bands)',
+      },
+      'hs-tree': { choices: ['huffman', 'balanced'] as const, describe: 'hs: Huffman tree (C word2vec) or a balanced tree of depth ⌈log2 V⌉ [default: huffman]' },
+      activation: {
+        choices: ACTIVATIONS,
+        describe: 'softmax, dsoftmax: exp (softmax), sig (sigsoftmax), taylor (second-order Taylor softmax) [default: exp]',
+      },
+      margin: { type: 'number', describe: 'softmax, dsoftmax: lower the target\'s score by this before normalising (soft-margin) [default: 0]' },
+      bands: {
+        type: 'string',
+        describe: 'dsoftmax: frequency bands as vocabulary share:dimension share, most frequent first [default: 0.1:0.5,0.3:0.3,0.6:0.2]',
+      },
       dim: { type: 'number', default: d.dim, describe: 'Dimension of the word vectors' },
       window: { type: 'number', default: d.window, describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
-      negative: { type: 'number', default: d.negative, describe: 'Negative samples per positive pair (ns only)' },
+      negative: { type: 'number', describe: `Noise words per prediction (ns, nce, sampled) [default: ${d.negative}]` },
       'shared-negatives': {
         type: 'boolean',
         default: d.sharedNegatives,
-        describe: 'sg + ns: draw noise words once per centre word and share them across its window (--no-shared-negatives: fresh ones per context word, as C word2vec)',
+        describe: 'sg with ns, nce or sampled: draw noise words once per centre word and share them across its window (--no-shared-negatives: fresh ones per context word, as C word2vec)',
       },
       'min-count': { type: 'number', default: d.minCount, describe: 'Ignore words seen fewer times than this' },
       'max-vocab': { type: 'number', default: d.maxVocab, describe: 'Keep only this many most frequent words (0: no limit)' },
@@ -84,6 +108,7 @@ async function handler(args: TrainArgs): Promise<void> {
   try {
     // yargs' argv also carries aliases and kebab-case twins: pass on only the training options.
     const options = Object.fromEntries(TRAIN_OPTION_KEYS.map((key) => [key, args[key]])) as Partial<TrainOptions>;
+    if (args.bands !== undefined) options.bands = parseBands(args.bands);
     model = await trainEmbeddings(
       args.corpus,
       options,
@@ -116,14 +141,14 @@ async function handler(args: TrainArgs): Promise<void> {
     `wrote ${args.out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
       `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
-      `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')}\n` +
+      `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
       (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : ''),
   );
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train <corpus..>',
-  describe: 'Train word vectors (skip-gram or CBOW; negative sampling or hierarchical softmax)',
+  describe: 'Train word vectors (skip-gram or CBOW; negative sampling, hierarchical softmax, NCE, sampled, exact or differentiated softmax)',
   builder,
   handler,
 };

@@ -15,6 +15,13 @@ export interface TrainingKernel {
     alphaEnd: number,
     seed: number,
   ): void;
+  /**
+   * One prediction of `word` from the vector at byte offset `input`, as training makes it: the
+   * output layer takes its step, the input's step is left in the slot's hidden error, and the
+   * objective in the slot's loss fields. With shared noise the slot's noise buffer is used as
+   * the caller filled it. For tests and diagnostics.
+   */
+  predictOnce(header: number, slot: number, input: number, word: number, alpha: number, seed: number): void;
 }
 
 export type KernelKind = Exclude<KernelChoice, 'auto'>;

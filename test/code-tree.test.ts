@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildHuffmanTree, type HuffmanTree } from '../src/huffman.js';
+import { buildBalancedTree } from '../src/balanced-tree.js';
+import { meanCodeLength, type CodeTree } from '../src/code-tree.js';
+import { buildHuffmanTree } from '../src/huffman.js';
 import { Random } from '../src/random.js';
 
-function codeOf(tree: HuffmanTree, w: number): number[] {
+function codeOf(tree: CodeTree, w: number): number[] {
   return Array.from(tree.codes.subarray(tree.offsets[w], tree.offsets[w + 1]));
 }
-function pointsOf(tree: HuffmanTree, w: number): number[] {
+function pointsOf(tree: CodeTree, w: number): number[] {
   return Array.from(tree.points.subarray(tree.offsets[w], tree.offsets[w + 1]));
 }
-function weightedLength(tree: HuffmanTree, counts: number[]): number {
+function weightedLength(tree: CodeTree, counts: number[]): number {
   let sum = 0;
   for (let w = 0; w < counts.length; w++) sum += counts[w] * (tree.offsets[w + 1] - tree.offsets[w]);
   return sum;
@@ -33,7 +35,7 @@ function optimalWeightedLength(counts: number[]): number {
 }
 
 /** Checks the structural invariants every valid tree must satisfy. */
-function checkTree(tree: HuffmanTree, counts: number[]): void {
+function checkTree(tree: CodeTree, counts: number[]): void {
   const V = counts.length;
   assert.equal(tree.offsets.length, V + 1);
   assert.equal(tree.offsets[0], 0);
@@ -182,5 +184,42 @@ describe('buildHuffmanTree', () => {
     assert.equal(tree.offsets.length, V + 1);
     assert.equal(tree.points[0], V - 2);
     assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+  });
+});
+
+describe('buildBalancedTree', () => {
+  it('is prefix-free and complete with depth ⌈log2 V⌉ for every V up to 300', () => {
+    for (let V = 2; V <= 300; V++) {
+      const tree = buildBalancedTree(V);
+      checkTree(tree, new Array(V).fill(1));
+      const depth = Math.ceil(Math.log2(V));
+      assert.equal(tree.maxCodeLength, depth, `V = ${V}`);
+      for (let w = 0; w < V; w++) {
+        const length = tree.offsets[w + 1] - tree.offsets[w];
+        assert.ok(length === depth || length === depth - 1, `V = ${V}, word ${w}: length ${length}`);
+      }
+    }
+  });
+
+  it('is longer on average than the Huffman tree on Zipfian counts, and equal on uniform ones', () => {
+    const zipf = Array.from({ length: 1000 }, (_, i) => Math.round(1e6 / (i + 1)));
+    const balanced = meanCodeLength(buildBalancedTree(zipf.length), zipf);
+    const huffman = meanCodeLength(buildHuffmanTree(zipf), zipf);
+    assert.ok(balanced > 9 && balanced <= 10, `balanced ${balanced}`);
+    assert.ok(huffman < balanced - 1, `huffman ${huffman} vs balanced ${balanced}`);
+    const uniform = new Array(256).fill(3);
+    assert.equal(meanCodeLength(buildBalancedTree(256), uniform), 8);
+    assert.equal(meanCodeLength(buildHuffmanTree(uniform), uniform), 8);
+  });
+
+  it('gives one word a one-bit code and no words an empty tree', () => {
+    assert.deepEqual(Array.from(buildBalancedTree(1).codes), [0]);
+    assert.equal(buildBalancedTree(0).codes.length, 0);
+  });
+
+  it('builds a million-word tree', () => {
+    const tree = buildBalancedTree(1_000_000);
+    assert.equal(tree.maxCodeLength, 20);
+    assert.equal(tree.points[0], 1_000_000 - 2);
   });
 });

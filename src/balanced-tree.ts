@@ -1,0 +1,44 @@
+import { codeTreeFromParents, type CodeTree } from './code-tree.js';
+
+/**
+ * A balanced binary tree over V words (Morin & Bengio 2005's shape, without their WordNet
+ * clustering): the words, in vocabulary order, are halved recursively, so every path has
+ * ⌈log2 V⌉ or ⌈log2 V⌉ - 1 decisions whatever the word's frequency. It is the baseline the
+ * Huffman tree is measured against: the same V - 1 inner nodes, a longer mean path.
+ *
+ * Inner nodes are numbered from the root down, root = V - 2 (as the Huffman root), so the rows
+ * written by almost every prediction sit together at the end of the output matrix.
+ * Branch 0 takes the first (more frequent) half. V = 1 gets a one-bit code 0 with point 0, as
+ * the Huffman builder gives it; V = 0 an empty tree.
+ */
+export function buildBalancedTree(V: number): CodeTree {
+  if (V === 0) return { offsets: new Uint32Array(1), codes: new Uint8Array(0), points: new Uint32Array(0), maxCodeLength: 0 };
+  if (V === 1) return { offsets: Uint32Array.of(0, 1), codes: Uint8Array.of(0), points: Uint32Array.of(0), maxCodeLength: 1 };
+
+  // Nodes 0..V-1 are the leaves, V + r the inner node of output row r; parent and branch per
+  // node. Every parent is numbered above its children, as codeTreeFromParents needs.
+  const parent = new Uint32Array(2 * V - 1);
+  const branch = new Uint8Array(2 * V - 1);
+  let nextRow = V - 2;
+  // An explicit stack of word ranges keeps large vocabularies off the call stack.
+  const stack: Array<[lo: number, hi: number, node: number]> = [[0, V, V + nextRow--]];
+  while (stack.length > 0) {
+    const [lo, hi, node] = stack.pop()!;
+    // n words split into ⌈n/2⌉ and ⌊n/2⌋: both halves fit in a tree one level shallower.
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    const halves: Array<[number, number]> = [[lo, mid], [mid, hi]];
+    const children: number[] = [];
+    for (const [a, b] of halves) children.push(b - a === 1 ? a : V + nextRow--);
+    for (let side = 0; side < 2; side++) {
+      const child = children[side];
+      parent[child] = node;
+      branch[child] = side;
+    }
+    // Pushed second half first, so the first half's inner nodes are numbered before it returns.
+    for (let side = 1; side >= 0; side--) {
+      const [a, b] = halves[side];
+      if (b - a > 1) stack.push([a, b, children[side]]);
+    }
+  }
+  return codeTreeFromParents(V, parent, branch);
+}

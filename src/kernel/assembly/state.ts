@@ -1,0 +1,95 @@
+// The kernel's view of the model, read from the header and the slot at the start of every call.
+// Each worker instantiates the module, so these globals are per thread.
+import {
+  H_ACTIVATION, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
+  H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH,
+  H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_VOCAB_SIZE, H_WINDOW, S_ACTIVATIONS,
+  S_HIDDEN, S_HIDDEN_ERROR, S_LOSS_SUM, S_PREDICTIONS, S_NEGATIVES, S_SCORES,
+} from './layout';
+
+export let vocabSize: u32 = 0;
+/** Bytes from one weight row to the next. */
+export let rowBytes: usize = 0;
+/** f32x4 lanes per row. */
+export let lanes: i32 = 0;
+export let window: u32 = 0;
+export let negative: u32 = 0;
+export let flags: u32 = 0;
+export let lossKind: u32 = 0;
+export let activation: u32 = 0;
+export let margin: f32 = 0;
+export let maxSentenceLength: i32 = 0;
+export let inputWeights: usize = 0;
+export let outputWeights: usize = 0;
+export let keepProbability: usize = 0;
+export let aliasProbability: usize = 0;
+export let aliasIndex: usize = 0;
+export let huffmanOffsets: usize = 0;
+export let huffmanCodes: usize = 0;
+export let huffmanPoints: usize = 0;
+export let sigmoidTable: usize = 0;
+export let lossTable: usize = 0;
+export let noiseLog: usize = 0;
+export let bands: usize = 0;
+export let bandCount: u32 = 0;
+export let hidden: usize = 0;
+export let hiddenError: usize = 0;
+export let negatives: usize = 0;
+export let scores: usize = 0;
+export let activations: usize = 0;
+
+/** Objective summed over the call's predictions, and their number. */
+export let lossSum: f64 = 0;
+export let predictions: f64 = 0;
+
+export function loadState(header: usize, slot: usize): void {
+  vocabSize = load<u32>(header + H_VOCAB_SIZE);
+  const stride = load<u32>(header + H_STRIDE);
+  rowBytes = <usize>stride << 2;
+  lanes = <i32>(stride >> 2);
+  window = load<u32>(header + H_WINDOW);
+  negative = load<u32>(header + H_NEGATIVE);
+  flags = load<u32>(header + H_FLAGS);
+  lossKind = load<u32>(header + H_LOSS);
+  activation = load<u32>(header + H_ACTIVATION);
+  margin = load<f32>(header + H_MARGIN);
+  maxSentenceLength = <i32>load<u32>(header + H_MAX_SENTENCE_LENGTH);
+  inputWeights = load<u32>(header + H_INPUT_WEIGHTS);
+  outputWeights = load<u32>(header + H_OUTPUT_WEIGHTS);
+  keepProbability = load<u32>(header + H_KEEP_PROBABILITY);
+  aliasProbability = load<u32>(header + H_ALIAS_PROBABILITY);
+  aliasIndex = load<u32>(header + H_ALIAS_INDEX);
+  huffmanOffsets = load<u32>(header + H_HUFFMAN_OFFSETS);
+  huffmanCodes = load<u32>(header + H_HUFFMAN_CODES);
+  huffmanPoints = load<u32>(header + H_HUFFMAN_POINTS);
+  sigmoidTable = load<u32>(header + H_SIGMOID_TABLE);
+  lossTable = load<u32>(header + H_LOSS_TABLE);
+  noiseLog = load<u32>(header + H_NOISE_LOG);
+  bands = load<u32>(header + H_BANDS);
+  bandCount = load<u32>(header + H_BAND_COUNT);
+  hidden = load<u32>(slot + S_HIDDEN);
+  hiddenError = load<u32>(slot + S_HIDDEN_ERROR);
+  negatives = load<u32>(slot + S_NEGATIVES);
+  scores = load<u32>(slot + S_SCORES);
+  activations = load<u32>(slot + S_ACTIVATIONS);
+  lossSum = 0;
+  predictions = 0;
+}
+
+/** Every loss ends a prediction with this: its objective, -log of what it models. */
+// @ts-ignore: decorator
+@inline export function addPrediction(loss: f64): void {
+  lossSum += loss;
+  predictions += 1;
+}
+
+export function storeLoss(slot: usize): void {
+  store<f64>(slot + S_LOSS_SUM, lossSum);
+  store<f64>(slot + S_PREDICTIONS, predictions);
+}
+
+/** Row `word` of the output matrix. */
+// @ts-ignore: decorator
+@inline export function outputRow(word: u32): usize {
+  return outputWeights + <usize>word * rowBytes;
+}

@@ -1,0 +1,50 @@
+import { ActivationId } from '../../../shared-memory.js';
+import { dot, exp32, sigmoid32, softplus, updatePair } from '../lanes.js';
+import type { KernelState } from '../state.js';
+
+// The exact softmax and the differentiated softmax (bands); the twin of
+// src/kernel/assembly/losses/softmax.ts, which explains the method.
+
+export function exactSoftmax(k: KernelState, input: number, word: number, alpha: number): void {
+  const { f32, vocabSize: V } = k;
+  const z = new Float32Array(V);
+  for (const band of k.bands) {
+    for (let j = band.first; j < band.end; j++) z[j] = dot(f32, input + band.offset, k.outputRow(j) + band.offset, band.width);
+  }
+  z[word] = Math.fround(z[word] - k.margin);
+  let top = -Infinity;
+  for (let j = 0; j < V; j++) top = Math.max(top, z[j]);
+
+  // a: the unnormalised probability; d: d log a / dz.
+  const a = new Float32Array(V);
+  const d = new Float32Array(V).fill(1);
+  let sum = 0;
+  for (let j = 0; j < V; j++) {
+    if (k.activation === ActivationId.exp) {
+      a[j] = exp32(z[j] - top);
+    } else if (k.activation === ActivationId.sig) {
+      const s = sigmoid32(z[j]);
+      a[j] = exp32(z[j] - top) * s;
+      d[j] = 2 - s;
+    } else {
+      a[j] = 1 + z[j] + z[j] * z[j] * 0.5;
+      d[j] = (1 + z[j]) / a[j];
+    }
+    sum += a[j];
+  }
+  let logTarget: number;
+  if (k.activation === ActivationId.exp) logTarget = z[word] - top;
+  else if (k.activation === ActivationId.sig) logTarget = z[word] - top - softplus(-z[word]);
+  else logTarget = Math.log(a[word]);
+  k.addPrediction(Math.log(sum) - logTarget);
+
+  const scale = Math.fround(-alpha / sum);
+  const g = new Float32Array(V);
+  for (let j = 0; j < V; j++) g[j] = a[j] * scale * d[j];
+  g[word] += alpha * d[word];
+  for (const band of k.bands) {
+    for (let j = band.first; j < band.end; j++) {
+      updatePair(f32, input + band.offset, k.outputRow(j) + band.offset, k.hiddenError0 + band.offset, g[j], band.width);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { xorshift32 } from '../../random.js';
+import { BAND_FIELDS, HeaderField, SlotField } from '../../shared-memory.js';
+
+const UINT32_SCALE = 1 / 4294967296;
+
+/**
+ * The reference kernel's view of the model: typed views of the shared memory, the header's
+ * fields as float or word indices, the random state and the call's objective. The twin of
+ * src/kernel/assembly/state.ts and noise.ts.
+ */
+export class KernelState {
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly u8: Uint8Array;
+  readonly vocabSize: number;
+  readonly stride: number;
+  readonly window: number;
+  readonly negative: number;
+  readonly flags: number;
+  readonly lossKind: number;
+  readonly activation: number;
+  readonly margin: number;
+  readonly maxSentenceLength: number;
+  // Float (or u32) indices into the views, not byte offsets.
+  readonly input0: number;
+  readonly output0: number;
+  readonly keep0: number;
+  readonly aliasProbability0: number;
+  readonly aliasIndex0: number;
+  readonly treeOffsets0: number;
+  /** a byte index: codes are u8 */
+  readonly treeCodes0: number;
+  readonly treePoints0: number;
+  readonly sigmoid0: number;
+  readonly lossTable0: number;
+  readonly noiseLog0: number;
+  readonly bands: Array<{ first: number; end: number; offset: number; width: number }>;
+  readonly hidden0: number;
+  readonly hiddenError0: number;
+  readonly sentence0: number;
+  readonly tokens0: number;
+  readonly negatives0: number;
+  readonly scores0: number;
+  readonly activations0: number;
+  random = 1;
+  lossSum = 0;
+  predictions = 0;
+
+  constructor(memory: WebAssembly.Memory, header: number, slot: number) {
+    const buffer = memory.buffer;
+    this.u32 = new Uint32Array(buffer);
+    this.f32 = new Float32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    const field = (name: keyof typeof HeaderField) => this.u32[(header + HeaderField[name]) >> 2];
+    const slotField = (name: keyof typeof SlotField) => this.u32[(slot + SlotField[name]) >> 2] >> 2;
+    this.vocabSize = field('vocabSize');
+    this.stride = field('stride');
+    this.window = field('window');
+    this.negative = field('negative');
+    this.flags = field('flags');
+    this.lossKind = field('loss');
+    this.activation = field('activation');
+    this.margin = this.f32[(header + HeaderField.margin) >> 2];
+    this.maxSentenceLength = field('maxSentenceLength');
+    this.input0 = field('inputWeights') >> 2;
+    this.output0 = field('outputWeights') >> 2;
+    this.keep0 = field('keepProbability') >> 2;
+    this.aliasProbability0 = field('aliasProbability') >> 2;
+    this.aliasIndex0 = field('aliasIndex') >> 2;
+    this.treeOffsets0 = field('huffmanOffsets') >> 2;
+    this.treeCodes0 = field('huffmanCodes');
+    this.treePoints0 = field('huffmanPoints') >> 2;
+    this.sigmoid0 = field('sigmoidTable') >> 2;
+    this.lossTable0 = field('lossTable') >> 2;
+    this.noiseLog0 = field('noiseLog') >> 2;
+    const bands0 = field('bands') >> 2;
+    this.bands = Array.from({ length: field('bandCount') }, (_, b) => {
+      const at = bands0 + b * BAND_FIELDS;
+      return { first: this.u32[at], end: this.u32[at + 1], offset: this.u32[at + 2] * 4, width: this.u32[at + 3] * 4 };
+    });
+    this.hidden0 = slotField('hidden');
+    this.hiddenError0 = slotField('hiddenError');
+    this.sentence0 = slotField('sentence');
+    this.tokens0 = slotField('tokens');
+    this.negatives0 = slotField('negatives');
+    this.scores0 = slotField('scores');
+    this.activations0 = slotField('activations');
+  }
+
+  seed(seed: number): void {
+    this.random = seed === 0 ? 1 : seed >>> 0;
+  }
+
+  nextRandom(): number {
+    return (this.random = xorshift32(this.random));
+  }
+
+  nextUnit(): number {
+    return this.nextRandom() * UINT32_SCALE;
+  }
+
+  /** A noise word from the unigram^0.75 alias table: one uniform draw. */
+  drawNoise(): number {
+    const x = this.nextUnit() * this.vocabSize;
+    const column = Math.floor(x);
+    return x - column < this.f32[this.aliasProbability0 + column] ? column : this.u32[this.aliasIndex0 + column];
+  }
+
+  drawNoiseWords(): void {
+    for (let d = 0; d < this.negative; d++) this.u32[this.negatives0 + d] = this.drawNoise();
+  }
+
+  noiseWord(d: number): number {
+    return this.u32[this.negatives0 + d];
+  }
+
+  outputRow(word: number): number {
+    return this.output0 + word * this.stride;
+  }
+
+  inputRow(word: number): number {
+    return this.input0 + word * this.stride;
+  }
+
+  addPrediction(loss: number): void {
+    this.lossSum += loss;
+    this.predictions += 1;
+  }
+}

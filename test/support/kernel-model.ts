@@ -1,0 +1,105 @@
+// A model laid out in shared memory exactly as the trainer lays it out, for kernel tests.
+import { buildAliasTable, logExpectedNoiseCounts } from '../../src/alias-table.js';
+import { buildBalancedTree } from '../../src/balanced-tree.js';
+import { planBands, singleBand } from '../../src/bands.js';
+import { buildHuffmanTree } from '../../src/huffman.js';
+import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree, type LossType, type ModelType } from '../../src/options.js';
+import { Random } from '../../src/random.js';
+import { SENTENCE_END, createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/shared-memory.js';
+import { keepProbabilities } from '../../src/subsampling.js';
+
+export interface KernelModelSpec {
+  model: ModelType;
+  loss: LossType;
+  vocab: number;
+  dim: number;
+  activation?: Activation;
+  margin?: number;
+  hsTree?: HsTree;
+  bands?: readonly Band[];
+  sharedNegatives?: boolean;
+  negative?: number;
+  window?: number;
+  /** Subsampling threshold; 0 keeps every word. */
+  sample?: number;
+  /** Scale of the random output weights (0: zero, as training starts). */
+  outputScale?: number;
+  tokens?: number[];
+  seed?: number;
+}
+
+export interface KernelModel {
+  memory: WebAssembly.Memory;
+  layout: MemoryLayout;
+  counts: Float64Array;
+  /** Entries (tokens and sentence marks) and words in slot 0's token buffer. */
+  entries: number;
+  words: number;
+}
+
+export function zipfCounts(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => Math.round(5000 / (i + 1)) + 1);
+}
+
+export const LOSS_CASES: ReadonlyArray<{ name: string; loss: LossType } & Partial<KernelModelSpec>> = [
+  { name: 'ns', loss: 'ns' },
+  { name: 'ns (fresh noise per pair)', loss: 'ns', sharedNegatives: false },
+  { name: 'hs', loss: 'hs' },
+  { name: 'hs (balanced tree)', loss: 'hs', hsTree: 'balanced' },
+  { name: 'nce', loss: 'nce' },
+  { name: 'nce (fresh noise per pair)', loss: 'nce', sharedNegatives: false },
+  { name: 'sampled', loss: 'sampled' },
+  { name: 'sampled (fresh proposals per pair)', loss: 'sampled', sharedNegatives: false },
+  { name: 'softmax', loss: 'softmax' },
+  { name: 'softmax (soft margin)', loss: 'softmax', margin: 0.5 },
+  { name: 'softmax (sigsoftmax)', loss: 'softmax', activation: 'sig' },
+  { name: 'softmax (Taylor)', loss: 'softmax', activation: 'taylor' },
+  { name: 'softmax (SM-Taylor)', loss: 'softmax', activation: 'taylor', margin: 0.5 },
+  { name: 'dsoftmax', loss: 'dsoftmax' },
+  { name: 'dsoftmax (sigsoftmax)', loss: 'dsoftmax', activation: 'sig' },
+];
+
+export function makeKernelModel(spec: KernelModelSpec): KernelModel {
+  const { vocab, dim, loss } = spec;
+  const counts = zipfCounts(vocab);
+  const negative = SAMPLING_LOSSES.includes(loss) ? (spec.negative ?? 5) : 0;
+  const tree = loss === 'hs' ? (spec.hsTree === 'balanced' ? buildBalancedTree(vocab) : buildHuffmanTree(counts)) : undefined;
+  const bands = loss === 'softmax' ? singleBand(vocab, dim) : loss === 'dsoftmax' ? planBands(vocab, dim, spec.bands ?? DEFAULT_BANDS) : [];
+  const tokens = spec.tokens ?? randomSentences(vocab, spec.seed ?? 42);
+  const layout = planLayout({
+    vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', margin: spec.margin ?? 0, bands,
+    window: spec.window ?? 4, negative, sharedNegatives: spec.sharedNegatives ?? true, maxSentenceLength: 1000,
+    huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1,
+  });
+  const total = counts.reduce((a, b) => a + b, 0);
+  const sampling = SAMPLING_LOSSES.includes(loss);
+  const memory = createSharedMemory(layout, {
+    keepProbability: keepProbabilities(counts, total, spec.sample ?? 1e-2),
+    aliasTable: sampling ? buildAliasTable(counts) : undefined,
+    noiseLog: loss === 'nce' || loss === 'sampled' ? logExpectedNoiseCounts(counts, negative) : undefined,
+    tree,
+  });
+  const init = new Random(7);
+  const fill = (offset: number, scale: number) => {
+    const weights = new Float32Array(memory.buffer, offset, vocab * layout.stride);
+    for (let row = 0; row < vocab; row++) {
+      for (let i = 0; i < dim; i++) weights[row * layout.stride + i] = (init.nextFloat() - 0.5) * scale;
+    }
+  };
+  fill(layout.inputWeights, 1 / dim);
+  if (spec.outputScale) fill(layout.outputWeights, spec.outputScale);
+  new Uint32Array(memory.buffer, slotTokenOffset(memory.buffer, layout.slots[0]), tokens.length).set(tokens);
+  const words = tokens.filter((t) => t !== SENTENCE_END).length;
+  return { memory, layout, counts, entries: tokens.length, words };
+}
+
+function randomSentences(vocab: number, seed: number): number[] {
+  const tokens: number[] = [];
+  const random = new Random(seed);
+  for (let s = 0; s < 40; s++) {
+    const length = 3 + (random.nextUint32() % 20);
+    for (let t = 0; t < length; t++) tokens.push(random.nextUint32() % vocab);
+    tokens.push(SENTENCE_END);
+  }
+  return tokens;
+}
