@@ -11,18 +11,24 @@ export interface BandLayout {
 }
 
 /**
- * Integer parts proportional to `shares` that sum to `total`, each at least `minimum`
- * (largest-remainder rounding, ties to the earlier part).
+ * Integer parts proportional to `shares` that sum to `total` (largest-remainder rounding, ties
+ * to the earlier part), then raised to at least `minimum` each at the expense of the largest.
+ * Needs total >= minimum * shares.length.
  */
 function apportion(total: number, shares: number[], minimum: number): number[] {
   const sum = shares.reduce((a, b) => a + b, 0);
-  const free = total - minimum * shares.length;
-  const exact = shares.map((s) => (s / sum) * free);
+  const exact = shares.map((s) => (s / sum) * total);
   const parts = exact.map((x) => Math.floor(x));
-  let left = free - parts.reduce((a, b) => a + b, 0);
+  let left = total - parts.reduce((a, b) => a + b, 0);
   const order = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
   for (let k = 0; left > 0; k = (k + 1) % order.length, left--) parts[order[k].i]++;
-  return parts.map((p) => p + minimum);
+  for (let i = 0; i < parts.length; i++) {
+    while (parts[i] < minimum) {
+      parts[parts.indexOf(Math.max(...parts))]--;
+      parts[i]++;
+    }
+  }
+  return parts;
 }
 
 /**

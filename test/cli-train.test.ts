@@ -13,7 +13,7 @@ const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const QUICK = ['--workers', '1', '--epochs', '1', '--dim', '8', '--min-count', '1', '--no-progress'];
 
 const TRAIN_OPTIONS = [
-  '--model', '--loss', '--dim', '--window', '--negative', '--min-count', '--max-vocab', '--sample', '--epochs',
+  '--model', '--loss', '--hs-tree', '--activation', '--margin', '--bands', '--dim', '--window', '--negative', '--min-count', '--max-vocab', '--sample', '--epochs',
   '--alpha', '--min-alpha', '--workers', '--seed', '--format', '--json', '--progress', '--kernel',
 ];
 
@@ -175,6 +175,27 @@ describe('w2v train', () => {
     assert.equal(printed.corpusTokens, tokens);
   });
 
+  it('every loss trains from the CLI, and the report names its objective', async () => {
+    const c = caseDir(text);
+    const runs: Array<[string, string[], RegExp]> = [
+      ['softmax', ['--loss', 'softmax', '--activation', 'taylor', '--margin', '0.2'], /exact Taylor softmax.*lowered by 0\.2/],
+      ['dsoftmax', ['--loss', 'dsoftmax', '--bands', '0.2:0.5,0.8:0.5'], /differentiated softmax/],
+      ['nce', ['--loss', 'nce', '--negative', '3'], /noise-contrastive/],
+      ['sampled', ['--loss', 'sampled'], /sampled softmax/],
+      ['hs-balanced', ['--loss', 'hs', '--hs-tree', 'balanced'], /hierarchical softmax/],
+    ];
+    for (const [name, args, objective] of runs) {
+      const out = path.join(c.dir, `${name}.bin`);
+      const r = await w2v(['train', c.corpus, '--out', out, ...QUICK, ...args], c.tmp);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(readFileSync(`${out}.report.json`, 'utf8'));
+      assert.match(report.objective, objective);
+      assert.ok(report.epochs[0].predictions > 0 && report.epochs[0].loss > 0);
+      assert.match(r.stdout, /mean per prediction of/);
+      if (name === 'hs-balanced') assert.ok(report.meanCodeLength >= 1);
+    }
+  });
+
   it('--kernel ts trains with the TypeScript kernel', async () => {
     const c = caseDir(text);
     const out = path.join(c.dir, 'v.bin');
@@ -198,6 +219,14 @@ describe('w2v train', () => {
       { name: 'an empty corpus file', corpus: '', args: (c) => [c.corpus] },
       { name: 'a corpus of whitespace only', corpus: ' \n\t\n\n', args: (c) => [c.corpus] },
       { name: 'no word reaching --min-count', args: (c) => [c.corpus, '--min-count', '1000'] },
+      // Options that only another loss reads.
+      { name: '--hs-tree with --loss ns', args: (c) => [c.corpus, '--loss', 'ns', '--hs-tree', 'balanced'] },
+      { name: '--activation with --loss hs', args: (c) => [c.corpus, '--loss', 'hs', '--activation', 'sig'] },
+      { name: '--margin with --loss nce', args: (c) => [c.corpus, '--loss', 'nce', '--margin', '0.5'] },
+      { name: '--bands with --loss softmax', args: (c) => [c.corpus, '--loss', 'softmax', '--bands', '0.5:0.5,0.5:0.5'] },
+      { name: '--negative with --loss softmax', args: (c) => [c.corpus, '--loss', 'softmax', '--negative', '5'] },
+      { name: 'unreadable --bands', args: (c) => [c.corpus, '--loss', 'dsoftmax', '--bands', 'half'] },
+      { name: '--loss foo', args: (c) => [c.corpus, '--loss', 'foo'] },
       // Fails while writing: the temporary vectors file must be removed.
       { name: '--out naming an existing directory', args: (c) => [c.corpus], out: (c) => path.join(c.dir, 'out.bin') },
     ];
@@ -244,6 +273,10 @@ describe('w2v train', () => {
       assert.match(dim.stderr, /--dim/);
       const minCount = await w2v(['train', c.corpus, '--out', out, ...QUICK, '--min-count', '1000'], c.tmp);
       assert.match(minCount.stderr, /--min-count/);
+      const tree = await w2v(['train', c.corpus, '--out', out, ...QUICK, '--hs-tree', 'balanced'], c.tmp);
+      assert.match(tree.stderr, /--hs-tree does not apply to --loss ns: it is for --loss hs/);
+      const activation = await w2v(['train', c.corpus, '--out', out, ...QUICK, '--loss', 'hs', '--activation', 'taylor'], c.tmp);
+      assert.match(activation.stderr, /--activation does not apply to --loss hs: it is for --loss softmax or dsoftmax/);
     });
   });
 });
