@@ -65,6 +65,11 @@ export interface TrainOptions {
   /** Subsampling threshold for frequent words (0 disables it). */
   sample: number;
   epochs: number;
+  /**
+   * Stop after this many corpus words in all (0: no limit), for a fixed slice of a long run: the
+   * learning rate then decays over these words, as it would over a corpus that size.
+   */
+  maxWords: number;
   /** Starting learning rate; defaults to 0.025 for sg and 0.05 for cbow, as in C word2vec. */
   alpha: number;
   /** Learning rate reached at the end of the run; defaults to alpha * 1e-4, C word2vec's floor. */
@@ -93,6 +98,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   maxVocab: 0,
   sample: 1e-3,
   epochs: 5,
+  maxWords: 0,
   workers: Math.max(1, os.availableParallelism()),
   seed: 1,
   maxSentenceLength: 10_000,
@@ -185,6 +191,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   requireInteger('max-vocab', options.maxVocab, 0);
   requireNumber('sample', options.sample, 0, 1);
   requireInteger('epochs', options.epochs, 1, 10_000);
+  requireInteger('max-words', options.maxWords, 0);
   requireNumber('alpha', options.alpha, Number.MIN_VALUE, 10);
   requireNumber('min-alpha', options.minAlpha, 0, options.alpha);
   requireInteger('workers', options.workers, 1, 1024);

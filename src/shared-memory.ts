@@ -55,6 +55,8 @@ export const HeaderField = {
   /** bandCount × (firstWord, endWord, first lane, lane count), u32 each (exact softmax losses) */
   bands: 84,
   bandCount: 88,
+  /** Exact softmax losses: predictions between merges of a worker's output copy into the shared one */
+  syncEvery: 92,
 } as const;
 export const HEADER_BYTES = 128;
 
@@ -86,8 +88,21 @@ export const SlotField = {
   scores: 52,
   /** f32 × score capacity: their activations */
   activations: 56,
+  /** Exact softmax losses: the worker's own copy of the output weights, and their value at the last merge */
+  outputCopy: 60,
+  outputSnapshot: 64,
 } as const;
-const SLOT_HEADER_BYTES = 64;
+const SLOT_HEADER_BYTES = 80;
+
+/**
+ * The exact softmax losses write every output row on every prediction; two workers doing that
+ * to the same rows spend their time moving cache lines between cores (4× slower on 2 cores
+ * than on one, measured). So each worker trains on its own copy of the output layer and adds
+ * what it changed into the shared one every this many predictions (and at the end of a task):
+ * Hogwild with a bounded delay instead of on every write. With one worker it is the same
+ * algorithm up to rounding.
+ */
+export const EXACT_SYNC_PREDICTIONS = 32;
 
 const WASM_PAGE = 65536;
 /** wasm32 addresses 4 GiB; larger models cannot exist in one memory. */
@@ -156,6 +171,11 @@ export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'ne
   return 0;
 }
 
+/** A worker's private output layer (and its snapshot): exact softmax losses only. */
+function outputCopyBytes(shape: ModelShape): number {
+  return shape.loss === 'softmax' || shape.loss === 'dsoftmax' ? shape.vocabSize * paddedStride(shape.dim) * 4 : 0;
+}
+
 export function planLayout(shape: ModelShape): MemoryLayout {
   const stride = paddedStride(shape.dim);
   const V = shape.vocabSize;
@@ -180,7 +200,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(slotBytes(stride, shape.maxSentenceLength, shape.negative, scores).total));
+    slots.push(a.take(slotBytes(stride, shape.maxSentenceLength, shape.negative, scores, outputCopyBytes(shape)).total));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -199,14 +219,16 @@ export function planLayout(shape: ModelShape): MemoryLayout {
 }
 
 /** Offsets of a slot's buffers from its start; each 16-byte aligned, for f32x4 loads. */
-function slotBytes(stride: number, maxSentenceLength: number, negative: number, scores: number) {
+function slotBytes(stride: number, maxSentenceLength: number, negative: number, scores: number, copyBytes: number) {
   const hidden = SLOT_HEADER_BYTES;
   const hiddenError = hidden + stride * 4;
   const sentence = hiddenError + stride * 4;
   const negatives = align16(sentence + maxSentenceLength * 4);
   const scoreAt = align16(negatives + negative * 4);
   const activations = scoreAt + scores * 4;
-  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, total: activations + scores * 4 };
+  const outputCopy = align16(activations + scores * 4);
+  const outputSnapshot = outputCopy + copyBytes;
+  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, total: outputSnapshot + copyBytes };
 }
 
 export interface ModelTables {
@@ -245,6 +267,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.noiseLog, layout.noiseLog);
   set(HeaderField.bands, layout.bands);
   set(HeaderField.bandCount, shape.bands.length);
+  set(HeaderField.syncEvery, EXACT_SYNC_PREDICTIONS);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);
@@ -279,7 +302,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     bandTable.set([band.firstWord, band.endWord, band.dimOffset / 4, Math.ceil((band.dimOffset + band.dims) / 4) - band.dimOffset / 4], b * BAND_FIELDS);
   });
   writeSigmoidTables(buffer, layout);
-  const within = slotBytes(layout.stride, shape.maxSentenceLength, shape.negative, scoreCapacity(shape));
+  const within = slotBytes(layout.stride, shape.maxSentenceLength, shape.negative, scoreCapacity(shape), outputCopyBytes(shape));
   for (let i = 0; i < layout.slots.length; i++) {
     const slot = layout.slots[i];
     const fields = new Uint32Array(buffer, slot, SLOT_HEADER_BYTES / 4);
@@ -290,6 +313,9 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     fields[SlotField.negatives / 4] = slot + within.negatives;
     fields[SlotField.scores / 4] = slot + within.scores;
     fields[SlotField.activations / 4] = slot + within.activations;
+    const copies = outputCopyBytes(shape) > 0;
+    fields[SlotField.outputCopy / 4] = copies ? slot + within.outputCopy : 0;
+    fields[SlotField.outputSnapshot / 4] = copies ? slot + within.outputSnapshot : 0;
   }
   return memory;
 }

@@ -66,7 +66,7 @@ export interface TrainingReport {
   meanCodeLength?: number;
   /** Wall seconds per phase; the caller adds `export`. */
   seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; index?: number; total?: number };
-  /** Corpus tokens × epochs / training seconds. */
+  /** Corpus tokens (before the min-count cut) trained per second: tokens × epochs / seconds without --max-words. */
   trainWordsPerSecond: number;
   epochs: EpochReport[];
 }
@@ -128,7 +128,8 @@ export async function trainEmbeddings(
       objective,
       meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
       seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
-      trainWordsPerSecond: (corpus.corpusTokens * options.epochs) / trainSeconds,
+      // Words of the corpus (before the min-count cut) per second, as C word2vec and gensim count them.
+      trainWordsPerSecond: (corpus.corpusTokens * (wordsSeen(epochs) / Math.max(1, corpus.trainingWords))) / trainSeconds,
       epochs,
     };
     const rows = corpus.vocabulary.words.length * layout.stride;
@@ -151,6 +152,44 @@ export async function trainEmbeddings(
   } finally {
     rmSync(workDirectory, { recursive: true, force: true });
   }
+}
+
+interface TaskPiece {
+  chunk: number;
+  /** Which piece of its chunk (0 when the chunk is whole). */
+  part: number;
+  offset: number;
+  entries: number;
+  words: number;
+}
+
+/**
+ * One epoch's tasks: the chunks in order, each cut into equal pieces of at most `pieceWords`
+ * words, until `budget` words are handed out (the last piece cut short). A piece boundary may
+ * fall inside a sentence; the kernel then treats it as a sentence end. Words per piece are
+ * estimated in proportion to its entries; the kernel counts the exact number.
+ */
+function* taskPieces(corpus: EncodedCorpus, budget: number, pieceWords: number): Generator<TaskPiece> {
+  let left = budget;
+  for (let chunk = 0; chunk < corpus.chunks.length && left > 0; chunk++) {
+    const { offset, entries, words } = corpus.chunks[chunk];
+    const parts = Number.isFinite(pieceWords) ? Math.max(1, Math.ceil(words / pieceWords)) : 1;
+    for (let part = 0; part < parts && left > 0; part++) {
+      const from = Math.floor((entries * part) / parts);
+      let to = Math.floor((entries * (part + 1)) / parts);
+      let pieceWordCount = parts === 1 ? words : Math.round((words * (to - from)) / entries);
+      if (pieceWordCount > left) {
+        to = from + Math.ceil(((to - from) * left) / pieceWordCount);
+        pieceWordCount = left;
+      }
+      left -= pieceWordCount;
+      yield { chunk, part, offset: offset + from, entries: to - from, words: pieceWordCount };
+    }
+  }
+}
+
+function wordsSeen(epochs: EpochReport[]): number {
+  return epochs.reduce((sum, e) => sum + e.wordsSeen, 0);
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
@@ -244,7 +283,9 @@ async function runEpochs(
     idleTimeout: 60_000,
     concurrentTasksPerWorker: 1,
   });
-  const wordsTotal = corpus.trainingWords * options.epochs;
+  const wordsTotal = options.maxWords > 0 ? Math.min(options.maxWords, corpus.trainingWords * options.epochs) : corpus.trainingWords * options.epochs;
+  // A --max-words run is cut into pieces small enough that every worker gets several.
+  const pieceWords = options.maxWords > 0 ? Math.max(256, Math.ceil(wordsTotal / (options.workers * 8))) : Infinity;
   const alphaAt = (words: number) =>
     options.alpha - (options.alpha - options.minAlpha) * Math.min(1, words / Math.max(1, wordsTotal));
   const epochs: EpochReport[] = [];
@@ -255,26 +296,25 @@ async function runEpochs(
   let wordsScheduled = 0;
   let failure: { error: unknown } | undefined;
   try {
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let epoch = 0; epoch < options.epochs && wordsScheduled < wordsTotal; epoch++) {
       const report: EpochReport = { epoch: epoch + 1, loss: 0, predictions: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
       epochs.push(report);
       const epochStart = performance.now();
       let lossSum = 0;
-      for (let chunkIndex = 0; chunkIndex < corpus.chunks.length; chunkIndex++) {
+      for (const piece of taskPieces(corpus, wordsTotal - wordsScheduled, pieceWords)) {
         while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
         if (failure) throw failure.error;
-        const chunk = corpus.chunks[chunkIndex];
         const slot = freeSlots.pop()!;
         const task: ChunkTask = {
           slot,
-          offset: chunk.offset,
-          entries: chunk.entries,
-          words: chunk.words,
+          offset: piece.offset,
+          entries: piece.entries,
+          words: piece.words,
           alphaStart: alphaAt(wordsScheduled),
-          alphaEnd: alphaAt(wordsScheduled + chunk.words),
-          seed: deriveSeed(options.seed, epoch, chunkIndex),
+          alphaEnd: alphaAt(wordsScheduled + piece.words),
+          seed: piece.part === 0 ? deriveSeed(options.seed, epoch, piece.chunk) : deriveSeed(options.seed, epoch, piece.chunk, piece.part),
         };
-        wordsScheduled += chunk.words;
+        wordsScheduled += piece.words;
         const running: Promise<void> = (pool.run(task) as Promise<ChunkResult>).then(
           (result) => {
             freeSlots.push(slot);

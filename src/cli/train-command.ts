@@ -21,7 +21,7 @@ type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens' |
 
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
-  'maxVocab', 'sample', 'epochs', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+  'maxVocab', 'sample', 'epochs', 'maxWords', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 interface TrainArgs extends CliTrainOptions {
@@ -81,6 +81,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       'max-vocab': { type: 'number', default: d.maxVocab, describe: 'Keep only this many most frequent words (0: no limit)' },
       sample: { type: 'number', default: d.sample, describe: 'Subsampling threshold for frequent words (0 disables)' },
       epochs: { alias: 'iter', type: 'number', default: d.epochs, describe: 'Passes over the corpus' },
+      'max-words': {
+        type: 'number',
+        default: d.maxWords,
+        describe: 'Stop after this many corpus words in all (0: no limit); the learning rate decays over them',
+      },
       alpha: { type: 'number', describe: 'Starting learning rate [default: 0.025 for sg, 0.05 for cbow]' },
       'min-alpha': { type: 'number', describe: 'Final learning rate, reached linearly [default: alpha * 1e-4]' },
       workers: { alias: 'threads', type: 'number', default: d.workers, describe: 'Worker threads (default: all cores)' },

@@ -15,9 +15,10 @@ import { negativeSampling } from './losses/ns';
 import { sampledSoftmax } from './losses/sampled';
 import { exactSoftmax } from './losses/softmax';
 import { drawNoiseWords, nextRandom, nextUnit, seedRandom } from './noise';
+import { beginOutputCopy, mergeOutputCopy } from './output-copy';
 import {
-  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, rowBytes,
-  storeLoss, window,
+  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, outputCopy,
+  rowBytes, storeLoss, window,
 } from './state';
 
 /** One prediction of `word` from the input vector; the input's gradient step goes to hiddenError. */
@@ -85,6 +86,7 @@ function trainSentence(sentence: usize, length: i32, alpha: f32): void {
 export function trainChunk(header: usize, slot: usize, tokenCount: u32, chunkWords: u32, alphaStart: f32, alphaEnd: f32, seed: u32): void {
   loadState(header, slot);
   seedRandom(seed);
+  if (outputCopy != 0) beginOutputCopy();
   const sentence: usize = load<u32>(slot + S_SENTENCE);
   const tokens: usize = load<u32>(slot + S_TOKENS);
   let position: u32 = 0;
@@ -111,6 +113,7 @@ export function trainChunk(header: usize, slot: usize, tokenCount: u32, chunkWor
     wordsTrained += <f64>length;
     trainSentence(sentence, length, alpha);
   }
+  if (outputCopy != 0) mergeOutputCopy();
   store<f64>(slot + S_WORDS_SEEN, <f64>wordsSeen);
   store<f64>(slot + S_WORDS_TRAINED, wordsTrained);
   storeLoss(slot);
@@ -124,7 +127,9 @@ export function trainChunk(header: usize, slot: usize, tokenCount: u32, chunkWor
 export function predictOnce(header: usize, slot: usize, input: usize, word: u32, alpha: f32, seed: u32): void {
   loadState(header, slot);
   seedRandom(seed);
+  if (outputCopy != 0) beginOutputCopy();
   clear(hiddenError, lanes);
   predict(input, word, alpha, (flags & FLAG_SHARED_NEGATIVES) != 0);
+  if (outputCopy != 0) mergeOutputCopy();
   storeLoss(slot);
 }

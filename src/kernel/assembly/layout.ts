@@ -23,6 +23,7 @@ export const H_MARGIN: usize = 76;
 export const H_NOISE_LOG: usize = 80;
 export const H_BANDS: usize = 84;
 export const H_BAND_COUNT: usize = 88;
+export const H_SYNC_EVERY: usize = 92;
 
 export const S_WORDS_SEEN: usize = 0;
 export const S_WORDS_TRAINED: usize = 8;
@@ -35,6 +36,8 @@ export const S_TOKENS: usize = 44;
 export const S_NEGATIVES: usize = 48;
 export const S_SCORES: usize = 52;
 export const S_ACTIVATIONS: usize = 56;
+export const S_OUTPUT_COPY: usize = 60;
+export const S_OUTPUT_SNAPSHOT: usize = 64;
 
 export const FLAG_CBOW: u32 = 1;
 export const FLAG_SHARED_NEGATIVES: u32 = 4;

@@ -6,6 +6,7 @@ import { noiseContrastiveEstimation } from './losses/nce.js';
 import { negativeSampling } from './losses/ns.js';
 import { sampledSoftmax } from './losses/sampled.js';
 import { exactSoftmax } from './losses/softmax.js';
+import { beginOutputCopy, mergeOutputCopy } from './output-copy.js';
 import { KernelState } from './state.js';
 
 /** One prediction of `word` from the vector at float index `input`; its step goes to hiddenError. */
@@ -78,6 +79,7 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
       const k = new KernelState(memory, header, slot);
       const { u32, f32 } = k;
       k.seed(seed);
+      if (k.outputCopy0 !== 0) beginOutputCopy(k);
       let position = 0;
       let wordsSeen = 0;
       let wordsTrained = 0;
@@ -98,6 +100,7 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
         wordsTrained += length;
         trainSentence(k, length, alpha);
       }
+      if (k.outputCopy0 !== 0) mergeOutputCopy(k);
       const f64 = new Float64Array(memory.buffer);
       f64[(slot + SlotField.wordsSeen) >> 3] = wordsSeen;
       f64[(slot + SlotField.wordsTrained) >> 3] = wordsTrained;
@@ -107,8 +110,10 @@ export function createReferenceKernel(memory: WebAssembly.Memory): TrainingKerne
     predictOnce(header, slot, input, word, alpha, seed) {
       const k = new KernelState(memory, header, slot);
       k.seed(seed);
+      if (k.outputCopy0 !== 0) beginOutputCopy(k);
       k.f32.fill(0, k.hiddenError0, k.hiddenError0 + k.stride);
       predict(k, input >> 2, word, alpha, (k.flags & FLAG_SHARED_NEGATIVES) !== 0);
+      if (k.outputCopy0 !== 0) mergeOutputCopy(k);
       storeLoss(memory, slot, k);
     },
   };

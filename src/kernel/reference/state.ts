@@ -23,7 +23,14 @@ export class KernelState {
   readonly maxSentenceLength: number;
   // Float (or u32) indices into the views, not byte offsets.
   readonly input0: number;
+  /** The output rows the losses use: the shared ones, or this worker's copy (output-copy.ts). */
   readonly output0: number;
+  readonly sharedOutput0: number;
+  /** 0 when the loss trains on the shared rows directly */
+  readonly outputCopy0: number;
+  readonly outputSnapshot0: number;
+  readonly syncEvery: number;
+  sinceMerge = 0;
   readonly keep0: number;
   readonly aliasProbability0: number;
   readonly aliasIndex0: number;
@@ -63,7 +70,11 @@ export class KernelState {
     this.margin = this.f32[(header + HeaderField.margin) >> 2];
     this.maxSentenceLength = field('maxSentenceLength');
     this.input0 = field('inputWeights') >> 2;
-    this.output0 = field('outputWeights') >> 2;
+    this.sharedOutput0 = field('outputWeights') >> 2;
+    this.outputCopy0 = slotField('outputCopy');
+    this.outputSnapshot0 = slotField('outputSnapshot');
+    this.output0 = this.outputCopy0 !== 0 ? this.outputCopy0 : this.sharedOutput0;
+    this.syncEvery = field('syncEvery');
     this.keep0 = field('keepProbability') >> 2;
     this.aliasProbability0 = field('aliasProbability') >> 2;
     this.aliasIndex0 = field('aliasIndex') >> 2;

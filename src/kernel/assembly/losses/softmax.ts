@@ -8,9 +8,11 @@
 // unnormalised probability: exp (softmax), exp(z)·σ(z) (sigsoftmax, Kanai et al. 2018), or
 // 1 + z + z²/2 (second-order Taylor softmax, de Brébisson & Vincent 2016); the margin lowers the
 // target's score before normalising (soft-margin softmax; with taylor, SM-Taylor softmax).
-// Objective per prediction: -log p_w.
+// Objective per prediction: -log p_w. The rows are this worker's copy of the output layer,
+// merged into the shared one every few predictions (output-copy.ts).
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
 import { dot, dot4, exp32, exp4, log64, sigmoid32, sigmoid4, softplus, updatePair, updatePair4 } from '../lanes';
+import { countPredictionForMerge } from '../output-copy';
 import {
   activation, activations, addPrediction, bandCount, bands, hiddenError, margin, outputRow, scores, vocabSize,
 } from '../state';
@@ -173,4 +175,5 @@ export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
   addPrediction(log64(sum) - logTarget);
   steps(word, sum, alpha);
   updateAll(input);
+  countPredictionForMerge();
 }

@@ -1,5 +1,6 @@
 import { ActivationId } from '../../../shared-memory.js';
 import { dot, exp32, sigmoid32, softplus, updatePair } from '../lanes.js';
+import { countPredictionForMerge } from '../output-copy.js';
 import type { KernelState } from '../state.js';
 
 // The exact softmax and the differentiated softmax (bands); the twin of
@@ -47,4 +48,5 @@ export function exactSoftmax(k: KernelState, input: number, word: number, alpha:
       updatePair(f32, input + band.offset, k.outputRow(j) + band.offset, k.hiddenError0 + band.offset, g[j], band.width);
     }
   }
+  countPredictionForMerge(k);
 }

@@ -1,0 +1,42 @@
+import type { TrainOptions } from '../../src/options.js';
+
+/** One output layer as the loss benchmark and the study train it. */
+export interface LossConfig {
+  /** Stable key, used in results.json and the charts. */
+  id: string;
+  label: string;
+  options: Partial<TrainOptions>;
+  /** Normalises over every word: O(V·d) per prediction, timed on a slice of the corpus. */
+  exact: boolean;
+  /** Costs the same as another config (a margin changes no work): left out of the cost study. */
+  variantOf?: string;
+}
+
+export const LOSS_CONFIGS: readonly LossConfig[] = [
+  { id: 'softmax', label: 'softmax', options: { loss: 'softmax' }, exact: true },
+  { id: 'sigsoftmax', label: 'sigsoftmax', options: { loss: 'softmax', activation: 'sig' }, exact: true },
+  { id: 'taylor', label: 'Taylor softmax', options: { loss: 'softmax', activation: 'taylor' }, exact: true },
+  { id: 'softmax-margin', label: 'soft-margin softmax (m 1)', options: { loss: 'softmax', margin: 1 }, exact: true, variantOf: 'softmax' },
+  { id: 'sm-taylor', label: 'SM-Taylor softmax (m 1)', options: { loss: 'softmax', activation: 'taylor', margin: 1 }, exact: true, variantOf: 'taylor' },
+  { id: 'dsoftmax', label: 'differentiated softmax', options: { loss: 'dsoftmax' }, exact: true },
+  { id: 'hs', label: 'hs (Huffman)', options: { loss: 'hs' }, exact: false },
+  { id: 'hs-balanced', label: 'hs (balanced)', options: { loss: 'hs', hsTree: 'balanced' }, exact: false },
+  { id: 'ns', label: 'negative sampling', options: { loss: 'ns' }, exact: false },
+  { id: 'nce', label: 'NCE', options: { loss: 'nce' }, exact: false },
+  { id: 'sampled', label: 'sampled softmax', options: { loss: 'sampled' }, exact: false },
+];
+
+export function findConfig(id: string): LossConfig {
+  const config = LOSS_CONFIGS.find((c) => c.id === id);
+  if (!config) throw new Error(`unknown loss config ${id}`);
+  return config;
+}
+
+/**
+ * Multiply-adds of the exact softmax losses per prediction, counted as flops: the score pass
+ * (2 per weight) and the fused update (error += g·out, out += g·h: 4 per weight), over each
+ * band's words × its block width. Activations and normalisation are O(V) and not counted.
+ */
+export function exactFlopsPerPrediction(bands: ReadonlyArray<{ firstWord: number; endWord: number; dims: number }>): number {
+  return bands.reduce((sum, b) => sum + 6 * (b.endWord - b.firstWord) * b.dims, 0);
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * `npm run study`: how the ways of avoiding the full softmax compare, measured in one trainer.
+ * Part 1 times every loss against the vocabulary size; part 2 gives every loss the same
+ * wall-clock budget and scores what it learned; part 3 gives every loss the same data (one
+ * epoch of one slice). Results go to <out>/study/results.json after every run (a cut-short study
+ * resumes where it stopped; --redo repeats runs), then the charts and <out>/softmax.md are made
+ * from results.json alone.
+ */
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { LOSS_CONFIGS, type LossConfig } from './losses/configs.js';
+import { runLoss } from './losses/measure.js';
+import { renderCharts } from './study/charts.js';
+import { splitCorpus, type StudyCorpus } from './study/corpus.js';
+import { writeDocument } from './study/document.js';
+import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, vocabularyOptions, type StudyPlan } from './study/plan.js';
+import { scoreModel, type EvaluationData } from './study/quality.js';
+import { loadResults, runKey, saveResults, type PartName, type StudyResults, type StudyRun } from './study/results.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DATA = resolve(ROOT, '../shared/data');
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName('study')
+  .usage('$0 [options]\n\nTrain every loss on one corpus; write results.json, SVG charts and softmax.md.')
+  .strict()
+  .option('corpus', { type: 'string', default: join(DATA, 'text8_prefix.gz') })
+  .option('out', { type: 'string', default: join(ROOT, 'docs'), desc: 'writes <out>/softmax.md and <out>/study/' })
+  .option('quick', { type: 'boolean', default: false, desc: 'a small grid, for a check in minutes' })
+  .option('parts', { type: 'array', string: true, choices: ['cost', 'time', 'epochs'], default: ['cost', 'time', 'epochs'] })
+  .option('redo', { type: 'boolean', default: false, desc: 'run again what results.json already has' })
+  .option('workers', { type: 'number', default: 2 })
+  .option('budget', { type: 'number', desc: 'seconds of training per loss in part 2 [default: 30, --quick 0.2]' })
+  .option('analogies', { type: 'string', default: join(DATA, 'questions-words.txt') })
+  .option('ws353', { type: 'string', default: join(DATA, 'wordsim353.tsv') })
+  .option('mturk', { type: 'string', default: join(DATA, 'mturk771.txt') })
+  .help()
+  .parseSync();
+
+const plan = makePlan(argv.quick, argv.workers, argv.budget);
+const resultsFile = join(argv.out, 'study', 'results.json');
+const studyStart = performance.now();
+
+function fresh(): StudyResults {
+  return {
+    version: 1, corpus: argv.corpus, quick: argv.quick, settings: {}, partSeconds: {}, runs: {},
+    machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+  };
+}
+
+const previous = loadResults(resultsFile);
+const results = previous && previous.corpus === argv.corpus && previous.quick === argv.quick ? previous : fresh();
+results.settings = { ...plan, workers: argv.workers };
+
+function log(line: string): void {
+  const elapsed = (performance.now() - studyStart) / 1000;
+  process.stderr.write(`study [${Math.floor(elapsed / 60)}:${String(Math.floor(elapsed % 60)).padStart(2, '0')}] ${line}\n`);
+}
+
+interface Step {
+  key: string;
+  part: PartName;
+  label: string;
+  run(): Promise<StudyRun>;
+}
+
+function sizeLabel(size: number): string {
+  return size === 0 ? 'all words' : `V ${size}`;
+}
+
+async function measureStep(
+  part: PartName, config: LossConfig, model: 'sg' | 'cbow', size: number, words: number, epochs: number, score?: EvaluationData,
+): Promise<StudyRun> {
+  const started = performance.now();
+  const { run, model: trained } = await runLoss(corpus.train, config, {
+    ...plan.base, ...vocabularyOptions(size), model, epochs, maxWords: words,
+  });
+  const quality = score ? await scoreModel(trained, score) : undefined;
+  return {
+    ...run, part, sizeAsked: size, wordsBudget: words, epochs, quality,
+    stepSeconds: (performance.now() - started) / 1000, finishedAt: new Date().toISOString(),
+  };
+}
+
+function costSteps(): Step[] {
+  const steps: Step[] = [];
+  for (const model of plan.models) {
+    for (const size of plan.sizes) {
+      for (const config of COST_CONFIGS) {
+        steps.push({
+          key: runKey('cost', model, config.id, size),
+          part: 'cost',
+          label: `${model} ${config.label}, ${sizeLabel(size)}`,
+          run: async () => {
+            if (!config.exact) return measureStep('cost', config, model, size, plan.fastSlice[model], 1000);
+            const vocabulary = size === 0 ? corpus.trainVocabulary : Math.min(size, corpus.trainVocabulary);
+            let rate = extrapolatedRate(results, model, config.id, vocabulary);
+            if (rate === undefined) {
+              // No smaller vocabulary measured yet: a short pilot run gives the rate.
+              rate = (await measureStep('cost', config, model, size, plan.pilotWords, 1000)).wordsPerSecond;
+            }
+            return measureStep('cost', config, model, size, Math.max(plan.pilotWords, Math.round(rate * plan.costSeconds)), 1000);
+          },
+        });
+      }
+    }
+  }
+  return steps;
+}
+
+/** Part 2 (equal time) and part 3 (equal data) train at the quality vocabulary and are scored. */
+function qualitySteps(part: 'time' | 'epochs', evaluation: EvaluationData): Step[] {
+  const model = plan.qualityModel;
+  return LOSS_CONFIGS.map((config) => ({
+    key: runKey(part, model, config.id, plan.qualitySize),
+    part,
+    label: `${model} ${config.label}, ${sizeLabel(plan.qualitySize)}, ${part === 'time' ? `${plan.budgetSeconds} s` : 'one epoch'}`,
+    run: async () => {
+      const rateOf = (c: LossConfig) => {
+        const cost = costRunFor(results, plan, c);
+        if (!cost) throw new Error(`part ${part} needs part 1's run of ${c.id} at ${sizeLabel(plan.qualitySize)}: run --parts cost first`);
+        return cost.wordsPerSecond;
+      };
+      // Equal time: each loss's words for the budget at its measured rate. Equal data: one
+      // slice for all, sized so the exact softmax takes about epochSeconds.
+      const words = part === 'time'
+        ? Math.round(rateOf(config) * plan.budgetSeconds)
+        : Math.round(rateOf(LOSS_CONFIGS[0]) * plan.epochSeconds);
+      const epochs = Math.max(1, Math.ceil(words / corpus.trainTokens));
+      return measureStep(part, config, model, plan.qualitySize, words, epochs, evaluation);
+    },
+  }));
+}
+
+let corpus: StudyCorpus;
+async function main(): Promise<void> {
+  corpus = await splitCorpus(argv.corpus, join(ROOT, '.study', 'cache'), plan.heldOutTokens);
+  log(`corpus ${argv.corpus}: ${corpus.trainTokens} training tokens (${corpus.trainVocabulary} distinct), ${corpus.heldOutTokens} held out`);
+  const evaluation: EvaluationData = {
+    cli: join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+    analogies: argv.analogies, ws353: argv.ws353, mturk: argv.mturk,
+    heldOut: corpus.heldOut, heldOutPredictions: plan.heldOutPredictions, window: 5,
+  };
+  const parts = argv.parts as PartName[];
+  const steps = [
+    ...(parts.includes('cost') ? costSteps() : []),
+    ...(parts.includes('time') ? qualitySteps('time', evaluation) : []),
+    ...(parts.includes('epochs') ? qualitySteps('epochs', evaluation) : []),
+  ];
+  let index = 0;
+  for (const step of steps) {
+    index++;
+    const partSteps = steps.filter((s) => s.part === step.part);
+    const position = `${step.part} ${partSteps.indexOf(step) + 1}/${partSteps.length}`;
+    if (results.runs[step.key] && !argv.redo) {
+      log(`${position} ${step.label}: in results.json, kept`);
+      continue;
+    }
+    log(`${position} ${step.label} (step ${index}/${steps.length})`);
+    const run = await step.run();
+    results.runs[step.key] = run;
+    results.partSeconds[step.part] = Object.values(results.runs).filter((r) => r.part === step.part).reduce((s, r) => s + r.stepSeconds, 0);
+    saveResults(resultsFile, results);
+    const quality = run.quality
+      ? `; analogy ${run.quality.analogy?.toFixed(4) ?? 'n/a'}, perplexity ${run.quality.perplexity?.toFixed(1) ?? 'n/a'}`
+      : '';
+    log(`  ${Math.round(run.wordsPerSecond).toLocaleString('en-US')} words/s, ${run.wordsSeen} words in ${run.trainSeconds.toFixed(1)} s${quality}`);
+  }
+  saveResults(resultsFile, results);
+  const charts = await renderCharts(results, join(argv.out, 'study'));
+  writeDocument(results, charts, join(argv.out, 'softmax.md'));
+  log(`wrote ${resultsFile}, ${charts.length} charts and ${join(argv.out, 'softmax.md')}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`study: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

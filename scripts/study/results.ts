@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LossRun } from '../losses/measure.js';
+
+export type PartName = 'cost' | 'time' | 'epochs';
+
+export interface Quality {
+  analogy: number | null;
+  ws353: number | null;
+  mturk: number | null;
+  /** Exact held-out perplexity per prediction; absent for ns. */
+  perplexity?: number;
+  heldOutNll?: number;
+  heldOutPredictions?: number;
+}
+
+export interface StudyRun extends LossRun {
+  part: PartName;
+  /** Requested vocabulary size (0: every word of the corpus). */
+  sizeAsked: number;
+  /** Corpus words the run was given (its slice or budget). */
+  wordsBudget: number;
+  epochs: number;
+  quality?: Quality;
+  /** Wall seconds of the whole step: reading, training, scoring. */
+  stepSeconds: number;
+  finishedAt: string;
+}
+
+export interface StudyResults {
+  version: 1;
+  corpus: string;
+  quick: boolean;
+  settings: Record<string, unknown>;
+  machine: { cpus: number; cpuModel: string; node: string };
+  /** Wall seconds each part took in the runs that produced these results. */
+  partSeconds: Partial<Record<PartName, number>>;
+  runs: Record<string, StudyRun>;
+}
+
+export function runKey(part: PartName, model: string, id: string, size: number): string {
+  return `${part}/${model}/${id}/${size}`;
+}
+
+export function loadResults(file: string): StudyResults | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StudyResults;
+}
+
+/** Written after every run, atomically, so a cut-short study resumes where it stopped. */
+export function saveResults(file: string, results: StudyResults): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
