@@ -17,7 +17,7 @@ import { runLoss } from './losses/measure.js';
 import { renderCharts } from './study/charts.js';
 import { splitCorpus, type StudyCorpus } from './study/corpus.js';
 import { writeDocument } from './study/document.js';
-import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, vocabularyOptions, type StudyPlan } from './study/plan.js';
+import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, trainedWordsPerSecond, vocabularyOptions } from './study/plan.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
 import { loadResults, runKey, saveResults, type PartName, type StudyResults, type StudyRun } from './study/results.js';
 
@@ -45,16 +45,21 @@ const plan = makePlan(argv.quick, argv.workers, argv.budget);
 const resultsFile = join(argv.out, 'study', 'results.json');
 const studyStart = performance.now();
 
-function fresh(): StudyResults {
+function fresh(digest: string): StudyResults {
   return {
-    version: 1, corpus: argv.corpus, quick: argv.quick, settings: {}, partSeconds: {}, runs: {},
+    version: 1, corpus: argv.corpus, corpusDigest: digest, quick: argv.quick, settings: {}, partSeconds: {}, runs: {},
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
   };
 }
 
-const previous = loadResults(resultsFile);
-const results = previous && previous.corpus === argv.corpus && previous.quick === argv.quick ? previous : fresh();
-results.settings = { ...plan, workers: argv.workers };
+/** The runs of an earlier study on the same text and grid are kept; anything else starts afresh. */
+function resume(digest: string): StudyResults {
+  const previous = loadResults(resultsFile);
+  const same = previous && previous.corpusDigest === digest && previous.quick === argv.quick;
+  const results = same ? previous : fresh(digest);
+  results.settings = { ...plan, ...plan.base, workers: argv.workers };
+  return results;
+}
 
 function log(line: string): void {
   const elapsed = (performance.now() - studyStart) / 1000;
@@ -101,7 +106,7 @@ function costSteps(): Step[] {
             let rate = extrapolatedRate(results, model, config.id, vocabulary);
             if (rate === undefined) {
               // No smaller vocabulary measured yet: a short pilot run gives the rate.
-              rate = (await measureStep('cost', config, model, size, plan.pilotWords, 1000)).wordsPerSecond;
+              rate = trainedWordsPerSecond(await measureStep('cost', config, model, size, plan.pilotWords, 1000));
             }
             return measureStep('cost', config, model, size, Math.max(plan.pilotWords, Math.round(rate * plan.costSeconds)), 1000);
           },
@@ -123,22 +128,25 @@ function qualitySteps(part: 'time' | 'epochs', evaluation: EvaluationData): Step
       const rateOf = (c: LossConfig) => {
         const cost = costRunFor(results, plan, c);
         if (!cost) throw new Error(`part ${part} needs part 1's run of ${c.id} at ${sizeLabel(plan.qualitySize)}: run --parts cost first`);
-        return cost.wordsPerSecond;
+        return trainedWordsPerSecond(cost);
       };
       // Equal time: each loss's words for the budget at its measured rate. Equal data: one
       // slice for all, sized so the exact softmax takes about epochSeconds.
       const words = part === 'time'
         ? Math.round(rateOf(config) * plan.budgetSeconds)
         : Math.round(rateOf(LOSS_CONFIGS[0]) * plan.epochSeconds);
-      const epochs = Math.max(1, Math.ceil(words / corpus.trainTokens));
+      // Enough passes for the budget (out-of-vocabulary tokens are not trained); --max-words ends it.
+      const epochs = Math.ceil(words / corpus.trainTokens) + 1;
       return measureStep(part, config, model, plan.qualitySize, words, epochs, evaluation);
     },
   }));
 }
 
 let corpus: StudyCorpus;
+let results: StudyResults;
 async function main(): Promise<void> {
   corpus = await splitCorpus(argv.corpus, join(ROOT, '.study', 'cache'), plan.heldOutTokens);
+  results = resume(corpus.digest);
   log(`corpus ${argv.corpus}: ${corpus.trainTokens} training tokens (${corpus.trainVocabulary} distinct), ${corpus.heldOutTokens} held out`);
   const evaluation: EvaluationData = {
     cli: join(ROOT, 'dist', 'src', 'cli', 'main.js'),

@@ -2,7 +2,11 @@
 export { trainEmbeddings } from './trainer.js';
 export type { TrainedModel, TrainingReport, TrainingObserver, TrainingProgress, EpochReport } from './trainer.js';
 export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions } from './options.js';
-export type { TrainOptions, ModelType, LossType, KernelChoice } from './options.js';
+export type { TrainOptions, ModelType, LossType, KernelChoice, Activation, HsTree, Band } from './options.js';
+export { logProbability, definesDistribution, predictionInputs } from './output-layer.js';
+export type { OutputLayer } from './output-layer.js';
+export type { CodeTree } from './code-tree.js';
+export type { BandLayout } from './bands.js';
 export { readWord2vecFile, writeWord2vecFile } from './word2vec-format.js';
 export type { WordVectors } from './word2vec-format.js';
 export { UserError } from './errors.js';

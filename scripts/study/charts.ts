@@ -43,7 +43,7 @@ function costChart(results: StudyResults, model: string): { spec: TopLevelSpec; 
       encoding: {
         x: { field: 'vocabulary', type: 'quantitative', scale: { type: 'log' }, title: 'vocabulary size (words)' },
         y: { field: 'wordsPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'words/s (2 workers)' },
-        color: { field: 'loss', type: 'nominal', sort: series, title: 'loss' },
+        color: { field: 'loss', type: 'nominal', sort: series, title: 'loss', legend: { labelLimit: 400 } },
       },
     },
   };
@@ -80,7 +80,7 @@ function qualityChart(results: StudyResults, part: PartName): { spec: TopLevelSp
         encoding: {
           x: { field: 'loss', type: 'nominal', sort: series, axis: null },
           y: { field: 'value', type: 'quantitative', title: null },
-          color: { field: 'loss', type: 'nominal', sort: series, scale: { domain: series }, title: 'loss' },
+          color: { field: 'loss', type: 'nominal', sort: series, scale: { domain: series }, title: 'loss', legend: { labelLimit: 400 } },
         },
       },
       resolve: { scale: { y: 'independent' } },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -10,14 +11,16 @@ export interface StudyCorpus {
   heldOutTokens: number;
   /** Distinct words of the training part: the vocabulary at --min-count 1. */
   trainVocabulary: number;
+  /** sha256 of the corpus text, so results of another text are never mixed in. */
+  digest: string;
 }
 
-async function readTokens(file: string): Promise<string[]> {
+async function readText(file: string): Promise<Buffer> {
   const stream = createReadStream(file);
   const source = file.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
   const chunks: Buffer[] = [];
   for await (const chunk of source) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split(/\s+/).filter((t) => t.length > 0);
+  return Buffer.concat(chunks);
 }
 
 /** Writes a file whole or not at all. */
@@ -33,9 +36,12 @@ function writeAtomically(file: string, text: string): void {
  */
 export async function splitCorpus(source: string, directory: string, heldOutTokens: number): Promise<StudyCorpus> {
   mkdirSync(directory, { recursive: true });
-  const tokens = await readTokens(source);
+  const text = await readText(source);
+  const tokens = text.toString('utf8').split(/\s+/).filter((t) => t.length > 0);
   if (tokens.length < 4 * heldOutTokens) throw new Error(`${source} has ${tokens.length} tokens: too few to hold out ${heldOutTokens}`);
-  const name = `${tokens.length}-${heldOutTokens}`;
+  // Named by content, so a changed corpus never meets a stale split.
+  const digest = createHash('sha256').update(text).digest('hex');
+  const name = `${digest.slice(0, 16)}-${heldOutTokens}`;
   const train = join(directory, `train-${name}.txt`);
   const heldOut = join(directory, `heldout-${name}.txt`);
   const cut = tokens.length - heldOutTokens;
@@ -46,5 +52,5 @@ export async function splitCorpus(source: string, directory: string, heldOutToke
   };
   if (!existsSync(train)) writeAtomically(train, lines(0, cut));
   if (!existsSync(heldOut)) writeAtomically(heldOut, lines(cut, tokens.length));
-  return { train, heldOut, trainTokens: cut, heldOutTokens, trainVocabulary: new Set(tokens.slice(0, cut)).size };
+  return { train, heldOut, trainTokens: cut, heldOutTokens, trainVocabulary: new Set(tokens.slice(0, cut)).size, digest };
 }

@@ -45,15 +45,20 @@ export function vocabularyOptions(size: number): Partial<TrainOptions> {
 
 export const COST_CONFIGS: readonly LossConfig[] = LOSS_CONFIGS.filter((c) => !c.variantOf);
 
+/** In-vocabulary words trained per second: the unit --max-words counts in. */
+export function trainedWordsPerSecond(run: StudyRun): number {
+  return run.wordsSeen / run.trainSeconds;
+}
+
 /**
- * Words per second expected of an exact loss at `vocabulary` words, from the same loss measured
+ * In-vocabulary words per second expected of an exact loss at `vocabulary` words, from the same loss measured
  * at a smaller vocabulary: its work per prediction is linear in V.
  */
 export function extrapolatedRate(results: StudyResults, model: string, id: string, vocabulary: number): number | undefined {
   const earlier = Object.values(results.runs)
     .filter((r) => r.part === 'cost' && r.model === model && r.id === id && r.vocabularySize < vocabulary)
     .sort((a, b) => b.vocabularySize - a.vocabularySize)[0];
-  return earlier ? (earlier.wordsPerSecond * earlier.vocabularySize) / vocabulary : undefined;
+  return earlier ? (trainedWordsPerSecond(earlier) * earlier.vocabularySize) / vocabulary : undefined;
 }
 
 /** The cost run a quality run's budget is sized from: the same loss (or the one it varies) at the quality vocabulary. */

@@ -30,6 +30,7 @@ export interface StudyRun extends LossRun {
 export interface StudyResults {
   version: 1;
   corpus: string;
+  corpusDigest: string;
   quick: boolean;
   settings: Record<string, unknown>;
   machine: { cpus: number; cpuModel: string; node: string };
