@@ -1,10 +1,12 @@
 /**
  * Measures the HNSW index against exact search on one vectors file:
- *   node dist/scripts/query-bench.js VECTORS [--queries 1000] [--seed 1] [--M 16] [--ef-construction 100] [--ef 64] [--sweep]
- * Prints recall@10 over random vocabulary words, median and p99 latency of index and exact
- * queries, the speed-up, and index build, save and load times, with two more exact searches for
- * reference (a plain JavaScript loop and hnswlib's C++ brute force); --sweep adds recall/latency
- * at several ef values. The last line is the whole result as JSON.
+ *   node dist/scripts/query-bench.js VECTORS [--queries 1000] [--seed 1] [--M 16] [--ef-construction 100] [--ef N | --target-recall 0.98] [--sweep]
+ * Without --ef, the index tunes its ef as `w2v index` does. Prints recall@10 over random
+ * vocabulary words, median and p99 latency of index and exact queries, the speed-up, what
+ * `w2v neighbors` would choose by itself and its cost against the better of the two, and index
+ * build, tune, save and load times, with two more exact searches for reference (a plain
+ * JavaScript loop and hnswlib's C++ brute force); --sweep adds recall/latency at several ef
+ * values. The last line is the whole result as JSON.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
 import { Embeddings } from '../src/embeddings.js';
+import { DEFAULT_TARGET_RECALL, tuneEf } from '../src/ef-tuning.js';
 import { DEFAULT_INDEX_PARAMS, NearestIndex } from '../src/nearest.js';
+import { chooseSearch } from '../src/search-choice.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,7 +25,8 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string', default: '1' },
     M: { type: 'string', default: String(DEFAULT_INDEX_PARAMS.M) },
     'ef-construction': { type: 'string', default: String(DEFAULT_INDEX_PARAMS.efConstruction) },
-    ef: { type: 'string', default: String(DEFAULT_INDEX_PARAMS.ef) },
+    ef: { type: 'string' },
+    'target-recall': { type: 'string', default: String(DEFAULT_TARGET_RECALL) },
     sweep: { type: 'boolean', default: false },
   },
 });
@@ -40,12 +45,17 @@ const embeddings = await Embeddings.load(vectorsPath);
 const loadVectorsSeconds = (performance.now() - t) / 1000;
 
 t = performance.now();
-const index = NearestIndex.build(embeddings, { M: Number(values.M), efConstruction: Number(values['ef-construction']), ef: Number(values.ef) });
+const index = NearestIndex.build(embeddings, {
+  M: Number(values.M), efConstruction: Number(values['ef-construction']), ef: values.ef === undefined ? undefined : Number(values.ef),
+});
 const buildSeconds = (performance.now() - t) / 1000;
+t = performance.now();
+const tuning = values.ef === undefined ? tuneEf(index, embeddings, { targetRecall: Number(values['target-recall']) }) : undefined;
+const tuneSeconds = (performance.now() - t) / 1000;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'w2v-query-bench-'));
 const indexPath = path.join(tmp, 'bench.hnsw');
 t = performance.now();
-await index.save(indexPath, vectorsPath);
+await index.save(indexPath, vectorsPath, undefined, tuning);
 const saveSeconds = (performance.now() - t) / 1000;
 t = performance.now();
 const loaded = (await NearestIndex.load(indexPath)).index;
@@ -139,6 +149,7 @@ function timeLibraryBruteForce(): number[] {
 }
 
 const paired = timePaired();
+const way = chooseSearch(embeddings.size, embeddings.dim);
 const exact = { latencies: paired.exact };
 const approx = { recall: paired.recall, latencies: paired.index };
 const plain = timePlainExact();
@@ -151,27 +162,36 @@ const result: Record<string, unknown> = {
   M: loaded.params.M,
   efConstruction: loaded.params.efConstruction,
   ef: loaded.params.ef,
+  tuning,
   recallAt10: approx.recall,
   indexMedianMs: ms(quantile(approx.latencies, 0.5)),
   indexP99Ms: ms(quantile(approx.latencies, 0.99)),
   exactMedianMs: ms(quantile(exact.latencies, 0.5)),
   exactP99Ms: ms(quantile(exact.latencies, 0.99)),
   speedup: Number((quantile(exact.latencies, 0.5) / quantile(approx.latencies, 0.5)).toFixed(1)),
+  automatic: way,
+  automaticOverBest: Number(
+    (quantile(way === 'exact' ? exact.latencies : approx.latencies, 0.5) /
+      Math.min(quantile(exact.latencies, 0.5), quantile(approx.latencies, 0.5))).toFixed(2),
+  ),
   plainExactMedianMs: ms(quantile(plain, 0.5)),
   speedupOverPlain: Number((quantile(plain, 0.5) / quantile(approx.latencies, 0.5)).toFixed(1)),
   libraryBruteMedianMs: ms(quantile(libraryBrute, 0.5)),
   speedupOverLibraryBrute: Number((quantile(libraryBrute, 0.5) / quantile(approx.latencies, 0.5)).toFixed(1)),
   loadVectorsSeconds: Number(loadVectorsSeconds.toFixed(3)),
   buildSeconds: Number(buildSeconds.toFixed(3)),
+  tuneSeconds: Number(tuneSeconds.toFixed(3)),
   saveSeconds: Number(saveSeconds.toFixed(3)),
   loadIndexSeconds: Number(loadIndexSeconds.toFixed(3)),
 };
 process.stdout.write(
-  `${embeddings.size} words, dim ${embeddings.dim}, ${queries.length} queries, M=${result.M} efConstruction=${result.efConstruction} ef=${result.ef}\n` +
+  `${embeddings.size} words, dim ${embeddings.dim}, ${queries.length} queries, M=${result.M} efConstruction=${result.efConstruction} ef=${result.ef}` +
+    `${tuning ? ` (tuned: recall@10 ${tuning.recall.toFixed(4)} on ${tuning.sample} words, target ${tuning.targetRecall}, ${tuneSeconds.toFixed(2)} s)` : ''}\n` +
     `recall@10 ${approx.recall.toFixed(4)}\n` +
     `index latency median ${result.indexMedianMs} ms, p99 ${result.indexP99Ms} ms\n` +
     `exact latency median ${result.exactMedianMs} ms, p99 ${result.exactP99Ms} ms\n` +
     `speed-up over exact (median) ${result.speedup}x\n` +
+    `automatic choice: ${way}, ${result.automaticOverBest}x the median of the faster way\n` +
     `exact with the plain JavaScript loop: median ${result.plainExactMedianMs} ms, speed-up ${result.speedupOverPlain}x\n` +
     `exact with hnswlib's C++ BruteforceSearch: median ${result.libraryBruteMedianMs} ms, speed-up ${result.speedupOverLibraryBrute}x\n` +
     `build ${result.buildSeconds} s, save ${result.saveSeconds} s, load ${result.loadIndexSeconds} s (vectors load ${result.loadVectorsSeconds} s)\n`,

@@ -3,6 +3,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { writeFileAtomically, writeTextFileAtomically } from './atomic-file.js';
+import { tuneEf, type EfTuning } from './ef-tuning.js';
 import type { Embeddings, Neighbor } from './embeddings.js';
 import { UserError, errnoCode } from './errors.js';
 
@@ -30,6 +31,8 @@ export interface IndexSidecar {
   efConstruction: number;
   /** hnswlib does not persist ef; it is stored here and set again after loading. */
   ef: number;
+  /** How ef was chosen, when `w2v index` measured it (absent when --ef was given). */
+  tuning?: EfTuning;
   seed: number;
   /** The vectors file the index was built from; a different checksum means the index is stale. */
   vectors: { file: string; size: number; sha256: string };
@@ -153,7 +156,7 @@ export class NearestIndex {
   }
 
   /** Writes the index and then its sidecar, each atomically; the sidecar last, so a present sidecar means a complete pair. */
-  async save(indexPath: string, vectorsPath: string, vectorsChecksum?: string): Promise<IndexSidecar> {
+  async save(indexPath: string, vectorsPath: string, vectorsChecksum?: string, tuning?: EfTuning): Promise<IndexSidecar> {
     const sha256 = vectorsChecksum ?? (await fileSha256(vectorsPath));
     const { size } = await fsp.stat(vectorsPath);
     await writeFileAtomically(indexPath, async (_handle, tempPath) => {
@@ -168,6 +171,7 @@ export class NearestIndex {
       M: this.params.M,
       efConstruction: this.params.efConstruction,
       ef: this.params.ef,
+      ...(tuning ? { tuning } : {}),
       seed: this.params.seed,
       vectors: { file: path.basename(vectorsPath), size, sha256 },
       words: [...this.words],
@@ -203,18 +207,26 @@ export async function readSidecar(indexPath: string): Promise<IndexSidecar> {
 }
 
 /** Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v index` and `w2v train --index`. */
+/**
+ * Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v
+ * index` and `w2v train --index`. Without an explicit ef, the smallest ef that reaches
+ * `targetRecall` on a sample of the words is measured and saved (see ef-tuning.ts).
+ */
 export async function buildIndexFile(
   vectorsPath: string,
   embeddings: Embeddings,
-  options: Partial<IndexParams> & { out?: string } = {},
-): Promise<{ indexPath: string; sidecar: IndexSidecar; buildSeconds: number; index: NearestIndex }> {
+  options: Partial<IndexParams> & { out?: string; targetRecall?: number } = {},
+): Promise<{ indexPath: string; sidecar: IndexSidecar; buildSeconds: number; tuneSeconds: number; index: NearestIndex }> {
   const indexPath = options.out ?? defaultIndexPath(vectorsPath);
   const checksum = fileSha256(vectorsPath);
   const started = performance.now();
-  const index = NearestIndex.build(embeddings, options);
+  const { targetRecall, out: _out, ...params } = options;
+  const index = NearestIndex.build(embeddings, params);
   const buildSeconds = (performance.now() - started) / 1000;
-  const sidecar = await index.save(indexPath, vectorsPath, await checksum);
-  return { indexPath, sidecar, buildSeconds, index };
+  const tuning = options.ef === undefined ? tuneEf(index, embeddings, { targetRecall }) : undefined;
+  const tuneSeconds = (performance.now() - started) / 1000 - buildSeconds;
+  const sidecar = await index.save(indexPath, vectorsPath, await checksum, tuning);
+  return { indexPath, sidecar, buildSeconds, tuneSeconds, index };
 }
 
 /** Why a saved index cannot serve a vectors file, or null when it can. */

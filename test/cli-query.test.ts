@@ -49,6 +49,22 @@ test('index writes the index and its sidecar', () => {
   const sidecar = JSON.parse(readFileSync(`${vectors}.hnsw.json`, 'utf8'));
   assert.equal(sidecar.ef, 50);
   assert.equal(sidecar.dim, 8);
+  assert.equal(sidecar.tuning, undefined, 'an explicit --ef is not tuned');
+});
+
+test('index without --ef measures the smallest ef that reaches the target recall and saves it', () => {
+  const tuned = path.join(dir, 'tuned.hnsw');
+  const r = w2v('index', vectors, '--out', tuned, '--target-recall', '0.95', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const sidecar = JSON.parse(readFileSync(`${tuned}.json`, 'utf8'));
+  assert.equal(sidecar.tuning.targetRecall, 0.95);
+  assert.equal(sidecar.tuning.ef, sidecar.ef);
+  assert.equal(sidecar.tuning.sample, words.length, 'a vocabulary this small is sampled whole');
+  assert.ok(sidecar.tuning.recall >= 0.95, `recall ${sidecar.tuning.recall}`);
+  assert.equal(JSON.parse(r.stdout).ef, sidecar.ef);
+  const bad = w2v('index', vectors, '--out', tuned, '--target-recall', '1.5');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--target-recall must be a number in \(0, 1\]/);
 });
 
 test('neighbors --json: one object per word, unknown words as errors with suggestions', () => {
@@ -63,7 +79,17 @@ test('neighbors --json: one object per word, unknown words as errors with sugges
   assert.deepEqual(Object.keys(lines[1]), ['word', 'error']);
   assert.match(lines[1].error, /"kinq" is not in the vocabulary .*"king"/);
   assert.equal(lines[2].neighbors[0].word, 'pear');
-  assert.equal(r.stderr, '', 'the saved index matched, so nothing was rebuilt');
+  assert.equal(lines[0].search, 'exact', '306 words of 8 dimensions: exact search is the faster way');
+  assert.equal(r.stderr, '');
+  const forced = w2v('neighbors', vectors, 'king', '-k', '2', '--json', '--index');
+  assert.equal(forced.code, 0, forced.stderr);
+  const line = JSON.parse(forced.stdout);
+  assert.equal(line.search, 'index');
+  assert.deepEqual(line.neighbors.map((n: { word: string }) => n.word), ['man', 'queen']);
+  assert.equal(forced.stderr, '', 'the saved index matched, so nothing was rebuilt');
+  const both = w2v('neighbors', vectors, 'king', '--exact', '--index');
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /--exact and --index each force one way/);
 });
 
 test('neighbors rebuilds a stale index, and --exact agrees', async () => {
@@ -71,7 +97,7 @@ test('neighbors rebuilds a stale index, and --exact agrees', async () => {
   await writeWord2vecFile(changed, { words, dim: 8, vectors: Float32Array.from(values) }, 'text');
   writeFileSync(`${changed}.hnsw`, readFileSync(`${vectors}.hnsw`));
   writeFileSync(`${changed}.hnsw.json`, readFileSync(`${vectors}.hnsw.json`));
-  const r = w2v('neighbors', changed, 'queen', '-k', '2');
+  const r = w2v('neighbors', changed, 'queen', '-k', '2', '--index');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /building the index \(the vectors file changed/);
   const exact = w2v('neighbors', changed, 'queen', '-k', '2', '--exact');
@@ -79,7 +105,7 @@ test('neighbors rebuilds a stale index, and --exact agrees', async () => {
   assert.match(exact.stdout, /^queen\n {2}woman +0\.7036\n {2}king +0\.5000\n$/);
   // An unreadable index is rebuilt too, not fatal.
   writeFileSync(`${changed}.hnsw`, 'garbage');
-  const again = w2v('neighbors', changed, 'queen', '-k', '2');
+  const again = w2v('neighbors', changed, 'queen', '-k', '2', '--index');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /building the index \(.*cannot read the HNSW index/);
   assert.equal(again.stdout, exact.stdout);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Embeddings } from '../src/embeddings.js';
+import { EF_LADDER, tuneEf } from '../src/ef-tuning.js';
 import { NearestIndex, buildIndexFile, fileSha256, sidecarPath, staleReason } from '../src/nearest.js';
 import { writeWord2vecFile } from '../src/word2vec-format.js';
 
@@ -72,4 +73,27 @@ test('save writes index and sidecar atomically; load restores ef; a changed vect
   const changed = new Embeddings({ ...e.toWordVectors(), vectors: e.vectors.map((v) => v * 2) });
   await writeWord2vecFile(vectorsPath, changed.toWordVectors(), 'bin');
   assert.match(String(await staleReason(indexPath, vectorsPath, changed)), /changed/);
+});
+
+test('ef tuning keeps the smallest ef on the ladder that reaches the target recall', () => {
+  // 32 dimensions and a sparse graph: the right ef is far from the ladder's ends.
+  const e = randomEmbeddings(3000, 32, 5);
+  const index = NearestIndex.build(e, { M: 8, efConstruction: 40 });
+  const sample = 200;
+  const tuning = tuneEf(index, e, { targetRecall: 0.98, sample });
+  assert.ok(tuning.recall >= 0.98, `recall ${tuning.recall} at ef ${tuning.ef}`);
+  assert.equal(index.params.ef, tuning.ef, 'the index keeps the tuned ef');
+  assert.deepEqual([tuning.sample, tuning.k, tuning.targetRecall], [sample, 10, 0.98]);
+  // The ladder's next smaller ef misses the target on the same sample (rows spread evenly).
+  const ladder = EF_LADDER.filter((ef) => ef >= 10);
+  const below = ladder[ladder.indexOf(tuning.ef) - 1];
+  assert.ok(below !== undefined, 'random vectors in 32 dimensions need more than the smallest ef');
+  index.setEf(below);
+  let hits = 0;
+  for (let q = 0; q < sample; q++) {
+    const row = Math.floor(((q + 0.5) * e.size) / sample);
+    const exact = new Set(e.mostSimilar(e.words[row], 10).map((n) => e.indexOf(n.word)));
+    hits += index.searchLabels(e.unitRow(row), 11).filter((label) => label !== row && exact.has(label)).length;
+  }
+  assert.ok(hits / (sample * 10) < 0.98, `ef ${below} already reaches ${hits / (sample * 10)}`);
 });

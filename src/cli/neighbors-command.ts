@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, UnknownWordError, type Neighbor } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { NearestIndex, buildIndexFile, defaultIndexPath, staleReason } from '../nearest.js';
+import { chooseSearch, type SearchWay } from '../search-choice.js';
 import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface NeighborsArgs {
@@ -11,8 +12,9 @@ interface NeighborsArgs {
   k: number;
   ef?: number;
   exact: boolean;
+  index: boolean;
   json: boolean;
-  index?: string;
+  indexFile?: string;
 }
 
 function builder(yargs: Argv): Argv<NeighborsArgs> {
@@ -22,9 +24,10 @@ function builder(yargs: Argv): Argv<NeighborsArgs> {
     .options({
       k: { alias: 'n', type: 'number', default: 10, describe: 'How many neighbours to show per word' },
       ef: { type: 'number', describe: 'HNSW candidate list size for this run (default: the one saved with the index); higher is slower and more exact' },
-      exact: { type: 'boolean', default: false, describe: 'Brute-force cosine over the whole vocabulary instead of the HNSW index' },
-      json: { type: 'boolean', default: false, describe: 'One JSON object per query word: {"word", "neighbors": [{"word", "similarity"}]} or {"word", "error"}' },
-      index: { type: 'string', describe: 'Index file to use (default: <vectors>.hnsw); built and saved when missing or stale' },
+      exact: { type: 'boolean', default: false, describe: 'Always search exactly (SIMD cosine over every word); by default, small vocabularies are searched exactly' },
+      index: { type: 'boolean', default: false, describe: 'Always use the HNSW index; by default, vocabularies above about 5,000 words use it' },
+      json: { type: 'boolean', default: false, describe: 'One JSON object per query word: {"word", "search": "exact"|"index", "neighbors": [{"word", "similarity"}]} or {"word", "error"}' },
+      'index-file': { type: 'string', describe: 'Index file to use (default: <vectors>.hnsw); built and saved when missing or stale' },
     }) as unknown as Argv<NeighborsArgs>;
 }
 
@@ -32,7 +35,7 @@ type Searcher = (words: string[], k: number) => Neighbor[];
 
 /** The saved index when it matches the vectors; otherwise one is built (and saved for next time). */
 async function indexSearcher(args: NeighborsArgs, embeddings: Embeddings): Promise<Searcher> {
-  const indexPath = args.index ?? defaultIndexPath(args.vectors);
+  const indexPath = args.indexFile ?? defaultIndexPath(args.vectors);
   const ef = positiveInteger('ef', args.ef);
   let reason = await staleReason(indexPath, args.vectors, embeddings);
   let index: NearestIndex | undefined;
@@ -70,15 +73,17 @@ export const neighborsCommand: CommandModule<object, NeighborsArgs> = {
   builder,
   handler: async (args) => {
     const k = positiveInteger('k', args.k) ?? 10;
+    if (args.exact && args.index) throw new UserError('--exact and --index each force one way to search: give one of them');
     const embeddings = await Embeddings.load(args.vectors);
-    const search: Searcher = args.exact ? (words, n) => embeddings.mostSimilar(words, n) : await indexSearcher(args, embeddings);
+    const way: SearchWay = args.exact ? 'exact' : args.index ? 'index' : chooseSearch(embeddings.size, embeddings.dim);
+    const search: Searcher = way === 'exact' ? (words, n) => embeddings.mostSimilar(words, n) : await indexSearcher(args, embeddings);
     let failures = 0;
     /** Answers one query (one word, or several words whose mean is searched, as C word2vec's distance does). */
     const answer = (words: string[]): void => {
       const label = words.join(' ');
       try {
         const neighbors = search(words, k);
-        if (args.json) process.stdout.write(`${JSON.stringify({ word: label, neighbors })}\n`);
+        if (args.json) process.stdout.write(`${JSON.stringify({ word: label, search: way, neighbors })}\n`);
         else process.stdout.write(`${label}\n${formatNeighbors(neighbors)}\n`);
       } catch (error) {
         if (!(error instanceof UnknownWordError)) throw error;
