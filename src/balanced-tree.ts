@@ -6,8 +6,9 @@ import { codeTreeFromParents, type CodeTree } from './code-tree.js';
  * ⌈log2 V⌉ or ⌈log2 V⌉ - 1 decisions whatever the word's frequency. It is the baseline the
  * Huffman tree is measured against: the same V - 1 inner nodes, a longer mean path.
  *
- * Inner nodes are numbered from the root down, root = V - 2 (as the Huffman root), so the rows
- * written by almost every prediction sit together at the end of the output matrix.
+ * Inner nodes are numbered level by level from the root down, root = V - 2 (as the Huffman
+ * root), so the rows written by almost every prediction sit together at the end of the output
+ * matrix, as in the Huffman tree.
  * Branch 0 takes the first (more frequent) half. V = 1 gets a one-bit code 0 with point 0, as
  * the Huffman builder gives it; V = 0 an empty tree.
  */
@@ -20,25 +21,20 @@ export function buildBalancedTree(V: number): CodeTree {
   const parent = new Uint32Array(2 * V - 1);
   const branch = new Uint8Array(2 * V - 1);
   let nextRow = V - 2;
-  // An explicit stack of word ranges keeps large vocabularies off the call stack.
-  const stack: Array<[lo: number, hi: number, node: number]> = [[0, V, V + nextRow--]];
-  while (stack.length > 0) {
-    const [lo, hi, node] = stack.pop()!;
+  // Breadth first, so rows are numbered level by level from the root down: the top levels,
+  // which almost every prediction writes, are the highest rows, as in the Huffman tree.
+  const queue: Array<[lo: number, hi: number, node: number]> = [[0, V, V + nextRow--]];
+  for (let head = 0; head < queue.length; head++) {
+    const [lo, hi, node] = queue[head];
     // n words split into ⌈n/2⌉ and ⌊n/2⌋: both halves fit in a tree one level shallower.
     const mid = lo + Math.ceil((hi - lo) / 2);
     const halves: Array<[number, number]> = [[lo, mid], [mid, hi]];
-    const children: number[] = [];
-    for (const [a, b] of halves) children.push(b - a === 1 ? a : V + nextRow--);
-    for (let side = 0; side < 2; side++) {
-      const child = children[side];
+    halves.forEach(([a, b], side) => {
+      const child = b - a === 1 ? a : V + nextRow--;
       parent[child] = node;
       branch[child] = side;
-    }
-    // Pushed second half first, so the first half's inner nodes are numbered before it returns.
-    for (let side = 1; side >= 0; side--) {
-      const [a, b] = halves[side];
-      if (b - a > 1) stack.push([a, b, children[side]]);
-    }
+      if (b - a > 1) queue.push([a, b, child]);
+    });
   }
   return codeTreeFromParents(V, parent, branch);
 }

@@ -55,8 +55,11 @@ export const HeaderField = {
   /** bandCount × (firstWord, endWord, first lane, lane count), u32 each (exact softmax losses) */
   bands: 84,
   bandCount: 88,
-  /** Exact softmax losses: predictions between merges of a worker's output copy into the shared one */
+  /** Predictions between merges of a worker's copy of output rows into the shared ones (see PrivateRows) */
   syncEvery: 92,
+  /** The first output row of that copy, and how many rows it holds (0: no copy) */
+  copyFirstRow: 96,
+  copyRows: 100,
 } as const;
 export const HEADER_BYTES = 128;
 
@@ -88,21 +91,39 @@ export const SlotField = {
   scores: 52,
   /** f32 × score capacity: their activations */
   activations: 56,
-  /** Exact softmax losses: the worker's own copy of the output weights, and their value at the last merge */
+  /** The worker's own copy of some output rows (see PrivateRows), and their value at the last merge */
   outputCopy: 60,
   outputSnapshot: 64,
 } as const;
 const SLOT_HEADER_BYTES = 80;
 
 /**
- * The exact softmax losses write every output row on every prediction; two workers doing that
- * to the same rows spend their time moving cache lines between cores (4× slower on 2 cores
- * than on one, measured). So each worker trains on its own copy of the output layer and adds
- * what it changed into the shared one every this many predictions (and at the end of a task):
- * Hogwild with a bounded delay instead of on every write. With one worker it is the same
- * algorithm up to rounding.
+ * Output rows that every prediction writes are where Hogwild workers collide: two threads
+ * writing the same row spend their time moving its cache lines between cores. The exact softmax
+ * losses write every row (4× slower on 2 cores than on one, measured); hierarchical softmax
+ * writes the top of the tree on every prediction. So each worker trains on its own copy of those
+ * rows and adds what it changed into the shared ones every `syncEvery` predictions and at the end
+ * of a task: Hogwild with a bounded delay on the hot rows, plain Hogwild on the rest. With one
+ * worker it is the same algorithm up to rounding.
  */
-export const EXACT_SYNC_PREDICTIONS = 32;
+export interface PrivateRows {
+  first: number;
+  rows: number;
+  syncEvery: number;
+}
+
+/** hs: the top levels of the tree (rows are numbered from the root down), merged every 128 predictions. */
+export const HS_PRIVATE_ROWS = 63;
+
+export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize'>): PrivateRows {
+  if (shape.loss === 'softmax' || shape.loss === 'dsoftmax') return { first: 0, rows: shape.vocabSize, syncEvery: 32 };
+  if (shape.loss === 'hs') {
+    // Inner nodes are rows 0..V-2, the root the last.
+    const rows = Math.min(HS_PRIVATE_ROWS, Math.max(0, shape.vocabSize - 1));
+    return { first: shape.vocabSize - 1 - rows, rows, syncEvery: 128 };
+  }
+  return { first: 0, rows: 0, syncEvery: 0 };
+}
 
 const WASM_PAGE = 65536;
 /** wasm32 addresses 4 GiB; larger models cannot exist in one memory. */
@@ -171,9 +192,9 @@ export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'ne
   return 0;
 }
 
-/** A worker's private output layer (and its snapshot): exact softmax losses only. */
+/** A worker's copy of its private rows (and as much again for their snapshot). */
 function outputCopyBytes(shape: ModelShape): number {
-  return shape.loss === 'softmax' || shape.loss === 'dsoftmax' ? shape.vocabSize * paddedStride(shape.dim) * 4 : 0;
+  return privateRowsFor(shape).rows * paddedStride(shape.dim) * 4;
 }
 
 export function planLayout(shape: ModelShape): MemoryLayout {
@@ -267,7 +288,10 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.noiseLog, layout.noiseLog);
   set(HeaderField.bands, layout.bands);
   set(HeaderField.bandCount, shape.bands.length);
-  set(HeaderField.syncEvery, EXACT_SYNC_PREDICTIONS);
+  const privateRows = privateRowsFor(shape);
+  set(HeaderField.syncEvery, privateRows.syncEvery);
+  set(HeaderField.copyFirstRow, privateRows.first);
+  set(HeaderField.copyRows, privateRows.rows);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);

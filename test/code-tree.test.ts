@@ -4,6 +4,7 @@ import { buildBalancedTree } from '../src/balanced-tree.js';
 import { meanCodeLength, type CodeTree } from '../src/code-tree.js';
 import { buildHuffmanTree } from '../src/huffman.js';
 import { Random } from '../src/random.js';
+import { privateRowsFor } from '../src/shared-memory.js';
 
 function codeOf(tree: CodeTree, w: number): number[] {
   return Array.from(tree.codes.subarray(tree.offsets[w], tree.offsets[w + 1]));
@@ -221,5 +222,36 @@ describe('buildBalancedTree', () => {
     const tree = buildBalancedTree(1_000_000);
     assert.equal(tree.maxCodeLength, 20);
     assert.equal(tree.points[0], 1_000_000 - 2);
+  });
+});
+
+describe('the rows a worker keeps its own copy of (hs)', () => {
+  const V = 1000;
+  const zipf = Array.from({ length: V }, (_, i) => Math.round(1e6 / (i + 1)));
+  const { first, rows } = privateRowsFor({ loss: 'hs', vocabSize: V });
+  for (const [name, tree] of [['Huffman', buildHuffmanTree(zipf)], ['balanced', buildBalancedTree(V)]] as const) {
+    it(`are the top of the ${name} tree: every path starts in them and, once out, never comes back`, () => {
+      assert.equal(first + rows, V - 1, 'they end at the root, row V - 2');
+      let visits = 0;
+      let privateVisits = 0;
+      for (let w = 0; w < V; w++) {
+        const inside = pointsOf(tree, w).map((p) => p >= first);
+        assert.equal(inside[0], true, 'the root is private');
+        const leaves = inside.indexOf(false);
+        if (leaves >= 0) assert.ok(inside.slice(leaves).every((x) => !x), `word ${w}: ${inside.join(',')}`);
+        visits += zipf[w] * inside.length;
+        privateVisits += zipf[w] * inside.filter(Boolean).length;
+      }
+      // The copy is small (63 of 999 rows) but takes a large share of the writes.
+      assert.ok(privateVisits / visits > 0.5, `${name}: ${(privateVisits / visits).toFixed(3)} of row visits are private`);
+    });
+  }
+  it('the balanced tree keeps its first six levels private', () => {
+    const tree = buildBalancedTree(V);
+    for (let w = 0; w < V; w++) assert.ok(pointsOf(tree, w).slice(0, 6).every((p) => p >= first));
+  });
+  it('the exact softmax keeps every row, the sparse losses none', () => {
+    assert.deepEqual(privateRowsFor({ loss: 'softmax', vocabSize: 50 }), { first: 0, rows: 50, syncEvery: 32 });
+    assert.equal(privateRowsFor({ loss: 'ns', vocabSize: 50 }).rows, 0);
   });
 });

@@ -3,7 +3,7 @@
 import {
   H_ACTIVATION, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
   H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH,
-  H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_VOCAB_SIZE, H_WINDOW,
+  H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_COPY_FIRST_ROW, H_COPY_ROWS, H_VOCAB_SIZE, H_WINDOW,
   S_ACTIVATIONS, S_HIDDEN, S_HIDDEN_ERROR, S_LOSS_SUM, S_NEGATIVES, S_OUTPUT_COPY, S_OUTPUT_SNAPSHOT, S_PREDICTIONS,
   S_SCORES,
 } from './layout';
@@ -21,11 +21,13 @@ export let activation: u32 = 0;
 export let margin: f32 = 0;
 export let maxSentenceLength: i32 = 0;
 export let inputWeights: usize = 0;
-/** The output rows the losses read and write: the shared ones, or this worker's copy (output-copy.ts). */
+/** The shared output rows. */
 export let outputWeights: usize = 0;
-export let sharedOutputWeights: usize = 0;
+/** This worker's copy of rows copyFirstRow.. (0: none) and their snapshot; see output-copy.ts. */
 export let outputCopy: usize = 0;
 export let outputSnapshot: usize = 0;
+export let copyFirstRow: u32 = 0;
+export let copyRows: u32 = 0;
 export let syncEvery: u32 = 0;
 export let keepProbability: usize = 0;
 export let aliasProbability: usize = 0;
@@ -61,10 +63,11 @@ export function loadState(header: usize, slot: usize): void {
   margin = load<f32>(header + H_MARGIN);
   maxSentenceLength = <i32>load<u32>(header + H_MAX_SENTENCE_LENGTH);
   inputWeights = load<u32>(header + H_INPUT_WEIGHTS);
-  sharedOutputWeights = load<u32>(header + H_OUTPUT_WEIGHTS);
+  outputWeights = load<u32>(header + H_OUTPUT_WEIGHTS);
   outputCopy = load<u32>(slot + S_OUTPUT_COPY);
   outputSnapshot = load<u32>(slot + S_OUTPUT_SNAPSHOT);
-  outputWeights = outputCopy != 0 ? outputCopy : sharedOutputWeights;
+  copyFirstRow = load<u32>(header + H_COPY_FIRST_ROW);
+  copyRows = load<u32>(header + H_COPY_ROWS);
   syncEvery = load<u32>(header + H_SYNC_EVERY);
   keepProbability = load<u32>(header + H_KEEP_PROBABILITY);
   aliasProbability = load<u32>(header + H_ALIAS_PROBABILITY);
@@ -98,7 +101,7 @@ export function storeLoss(slot: usize): void {
   store<f64>(slot + S_PREDICTIONS, predictions);
 }
 
-/** Row `word` of the output matrix. */
+/** Row `word` of the shared output matrix (the sparse losses, which keep no copy). */
 // @ts-ignore: decorator
 @inline export function outputRow(word: u32): usize {
   return outputWeights + <usize>word * rowBytes;

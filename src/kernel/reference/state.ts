@@ -23,12 +23,13 @@ export class KernelState {
   readonly maxSentenceLength: number;
   // Float (or u32) indices into the views, not byte offsets.
   readonly input0: number;
-  /** The output rows the losses use: the shared ones, or this worker's copy (output-copy.ts). */
+  /** The shared output rows. */
   readonly output0: number;
-  readonly sharedOutput0: number;
-  /** 0 when the loss trains on the shared rows directly */
+  /** This worker's copy of rows copyFirstRow.. (0: none) and their snapshot; see output-copy.ts. */
   readonly outputCopy0: number;
   readonly outputSnapshot0: number;
+  readonly copyFirstRow: number;
+  readonly copyRows: number;
   readonly syncEvery: number;
   sinceMerge = 0;
   readonly keep0: number;
@@ -70,10 +71,11 @@ export class KernelState {
     this.margin = this.f32[(header + HeaderField.margin) >> 2];
     this.maxSentenceLength = field('maxSentenceLength');
     this.input0 = field('inputWeights') >> 2;
-    this.sharedOutput0 = field('outputWeights') >> 2;
+    this.output0 = field('outputWeights') >> 2;
     this.outputCopy0 = slotField('outputCopy');
     this.outputSnapshot0 = slotField('outputSnapshot');
-    this.output0 = this.outputCopy0 !== 0 ? this.outputCopy0 : this.sharedOutput0;
+    this.copyFirstRow = field('copyFirstRow');
+    this.copyRows = field('copyRows');
     this.syncEvery = field('syncEvery');
     this.keep0 = field('keepProbability') >> 2;
     this.aliasProbability0 = field('aliasProbability') >> 2;
@@ -125,8 +127,16 @@ export class KernelState {
     return this.u32[this.negatives0 + d];
   }
 
+  /** Row `word` of the shared output matrix (the sparse losses, which keep no copy). */
   outputRow(word: number): number {
     return this.output0 + word * this.stride;
+  }
+
+  /** The row a copying loss trains: this worker's copy where it has one, else the shared row. */
+  trainedRow(row: number): number {
+    return row >= this.copyFirstRow && this.outputCopy0 !== 0
+      ? this.outputCopy0 + (row - this.copyFirstRow) * this.stride
+      : this.output0 + row * this.stride;
   }
 
   inputRow(word: number): number {

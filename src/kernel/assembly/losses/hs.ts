@@ -3,11 +3,13 @@
 // Objective per prediction: -Σ_k log σ(±s_k) along the path, with C word2vec's sigmoid table.
 import { MAX_EXP } from '../layout';
 import { dot, tableLogLoss, tableSigmoid, updatePair, updatePairThenDot } from '../lanes';
-import { addPrediction, hiddenError, huffmanCodes, huffmanOffsets, huffmanPoints, lanes, outputRow } from '../state';
+import { countPredictionForMerge, trainedRow } from '../output-copy';
+import { addPrediction, hiddenError, huffmanCodes, huffmanOffsets, huffmanPoints, lanes } from '../state';
 
+/** The row of path step k: the top of the tree is this worker's copy (output-copy.ts). */
 // @ts-ignore: decorator
 @inline function nodeRow(k: u32): usize {
-  return outputRow(load<u32>(huffmanPoints + (<usize>k << 2)));
+  return trainedRow(load<u32>(huffmanPoints + (<usize>k << 2)));
 }
 
 export function hierarchicalSoftmax(input: usize, word: u32, alpha: f32): void {
@@ -35,4 +37,5 @@ export function hierarchicalSoftmax(input: usize, word: u32, alpha: f32): void {
     output = next;
   }
   addPrediction(loss);
+  countPredictionForMerge();
 }

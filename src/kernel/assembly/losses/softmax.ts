@@ -12,10 +12,8 @@
 // merged into the shared one every few predictions (output-copy.ts).
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
 import { dot, dot4, exp32, exp4, log64, sigmoid32, sigmoid4, softplus, updatePair, updatePair4 } from '../lanes';
-import { countPredictionForMerge } from '../output-copy';
-import {
-  activation, activations, addPrediction, bandCount, bands, hiddenError, margin, outputRow, scores, vocabSize,
-} from '../state';
+import { countPredictionForMerge, trainedRow } from '../output-copy';
+import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, scores, vocabSize } from '../state';
 
 // @ts-ignore: decorator
 @inline function bandField(band: u32, field: u32): u32 {
@@ -35,8 +33,8 @@ function scoreAll(input: usize): void {
     const n = <i32>bandField(b, 3);
     const x = input + offset;
     let j = bandField(b, 0);
-    for (; j + 4 <= end; j += 4) dot4(x, outputRow(j) + offset, n, at(scores, j));
-    for (; j < end; j++) store<f32>(at(scores, j), dot(x, outputRow(j) + offset, n));
+    for (; j + 4 <= end; j += 4) dot4(x, trainedRow(j) + offset, n, at(scores, j));
+    for (; j < end; j++) store<f32>(at(scores, j), dot(x, trainedRow(j) + offset, n));
   }
 }
 
@@ -155,9 +153,9 @@ function updateAll(input: usize): void {
     for (; j + 4 <= end; j += 4) {
       const g = v128.load(at(activations, j));
       // Words far below the top get exactly zero: their rows would not move.
-      if (v128.any_true(f32x4.ne(g, zero))) updatePair4(x, outputRow(j) + offset, error, g, n);
+      if (v128.any_true(f32x4.ne(g, zero))) updatePair4(x, trainedRow(j) + offset, error, g, n);
     }
-    for (; j < end; j++) updatePair(x, outputRow(j) + offset, error, load<f32>(at(activations, j)), n);
+    for (; j < end; j++) updatePair(x, trainedRow(j) + offset, error, load<f32>(at(activations, j)), n);
   }
 }
 

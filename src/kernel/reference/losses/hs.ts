@@ -1,5 +1,6 @@
 import { MAX_EXP } from '../../../shared-memory.js';
 import { dot, tableLogLoss, tableSigmoid, updatePair } from '../lanes.js';
+import { countPredictionForMerge } from '../output-copy.js';
 import type { KernelState } from '../state.js';
 
 // Hierarchical softmax; the twin of src/kernel/assembly/losses/hs.ts (which fuses each node's
@@ -11,7 +12,7 @@ export function hierarchicalSoftmax(k: KernelState, input: number, word: number,
   if (start === end) return;
   let loss = 0;
   for (let i = start; i < end; i++) {
-    const output = k.outputRow(k.u32[k.treePoints0 + i]);
+    const output = k.trainedRow(k.u32[k.treePoints0 + i]);
     const label = k.u8[k.treeCodes0 + i] === 0;
     const f = dot(k.f32, input, output, k.stride);
     loss += tableLogLoss(k, label ? f : -f);
@@ -21,4 +22,5 @@ export function hierarchicalSoftmax(k: KernelState, input: number, word: number,
     updatePair(k.f32, input, output, k.hiddenError0, Math.fround(g * alpha), k.stride);
   }
   k.addPrediction(loss);
+  countPredictionForMerge(k);
 }

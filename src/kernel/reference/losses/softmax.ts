@@ -10,7 +10,7 @@ export function exactSoftmax(k: KernelState, input: number, word: number, alpha:
   const { f32, vocabSize: V } = k;
   const z = new Float32Array(V);
   for (const band of k.bands) {
-    for (let j = band.first; j < band.end; j++) z[j] = dot(f32, input + band.offset, k.outputRow(j) + band.offset, band.width);
+    for (let j = band.first; j < band.end; j++) z[j] = dot(f32, input + band.offset, k.trainedRow(j) + band.offset, band.width);
   }
   z[word] = Math.fround(z[word] - k.margin);
   let top = -Infinity;
@@ -45,7 +45,7 @@ export function exactSoftmax(k: KernelState, input: number, word: number, alpha:
   g[word] += alpha * d[word];
   for (const band of k.bands) {
     for (let j = band.first; j < band.end; j++) {
-      updatePair(f32, input + band.offset, k.outputRow(j) + band.offset, k.hiddenError0 + band.offset, g[j], band.width);
+      updatePair(f32, input + band.offset, k.trainedRow(j) + band.offset, k.hiddenError0 + band.offset, g[j], band.width);
     }
   }
   countPredictionForMerge(k);
