@@ -24,7 +24,7 @@ const argv = yargs(hideBin(process.argv))
   .usage('$0 [options]\n\nBenchmark w2v against C word2vec, gensim and fastText (run tools sequentially).')
   .strict()
   .option('corpus', { type: 'string', default: join(DATA, 'text8_prefix.gz'), desc: 'corpus (.txt or .gz)' })
-  .option('mode', { type: 'array', string: true, choices: MODES, default: ['sg-ns'], desc: 'one or more modes' })
+  .option('mode', { type: 'array', string: true, choices: MODES, default: [...MODES], desc: 'one or more modes' })
   .option('epochs', { type: 'number', default: 5 })
   .option('workers', { type: 'number', default: 2, desc: 'threads for every tool' })
   .option('dim', { type: 'number', default: 100 })
@@ -34,7 +34,7 @@ const argv = yargs(hideBin(process.argv))
     desc: 'gensim input: LineSentence, or corpus_file (faster, trains fewer words: see bench_train_gensim.py)' })
   .option('timeout', { type: 'number', default: 3600, desc: 'seconds allowed per training run' })
   .option('keep-vectors', { type: 'boolean', default: false, desc: 'keep trained vectors in <out>/runs' })
-  .option('repeat', { type: 'number', default: 1,
+  .option('repeat', { type: 'number', default: 3,
     desc: 'runs per tool and mode, in rounds over all of them; the table shows the median wall time and its range' })
   .help()
   .parseSync();

@@ -17,6 +17,11 @@ const labelOf = (id: string) => LOSS_CONFIGS.find((c) => c.id === id)?.label ?? 
 /** Legend order: the order of LOSS_CONFIGS, whatever order the runs finished in. */
 const order = (labels: string[]) => LOSS_CONFIGS.map((c) => c.label).filter((l) => labels.includes(l));
 
+/** Eleven losses need more than ten colours: tableau20, in the losses' fixed order. */
+function lossColor(series: string[]) {
+  return { field: 'loss', type: 'nominal' as const, sort: series, scale: { domain: series, scheme: 'tableau20' }, title: 'loss', legend: { labelLimit: 400 } };
+}
+
 async function renderSvg(spec: TopLevelSpec, file: string): Promise<void> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
@@ -43,7 +48,7 @@ function costChart(results: StudyResults, model: string): { spec: TopLevelSpec; 
       encoding: {
         x: { field: 'vocabulary', type: 'quantitative', scale: { type: 'log' }, title: 'vocabulary size (words)' },
         y: { field: 'wordsPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'words/s (2 workers)' },
-        color: { field: 'loss', type: 'nominal', sort: series, title: 'loss', legend: { labelLimit: 400 } },
+        color: lossColor(series),
       },
     },
   };
@@ -70,20 +75,22 @@ function qualityChart(results: StudyResults, part: PartName): { spec: TopLevelSp
     series,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: part === 'time' ? 'Quality at equal training time' : 'Quality at equal data (one epoch of one slice)',
-      data: { values: rows },
-      facet: { column: { field: 'metric', type: 'nominal', sort: METRICS.map((m) => m.title), title: null } },
-      spec: {
+      title: { text: part === 'time' ? 'Quality at equal training time' : 'Quality at equal data (one epoch of one slice)', offset: 14 },
+      // One panel per metric, each with its own axis (perplexity on a log scale: it spans the
+      // uniform guess, V, down to what the best loss reaches).
+      hconcat: METRICS.map((m) => ({
+        title: m.title,
         width: 170,
         height: 260,
-        mark: 'bar',
+        data: { values: rows.filter((r) => r.metric === m.title) },
+        // Bars have no baseline on a log scale: perplexity is drawn as dots.
+        mark: m.key === 'perplexity' ? { type: 'circle' as const, size: 90, opacity: 1 } : ('bar' as const),
         encoding: {
-          x: { field: 'loss', type: 'nominal', sort: series, axis: null },
-          y: { field: 'value', type: 'quantitative', title: null },
-          color: { field: 'loss', type: 'nominal', sort: series, scale: { domain: series }, title: 'loss', legend: { labelLimit: 400 } },
+          x: { field: 'loss', type: 'nominal' as const, sort: series, axis: null },
+          y: { field: 'value', type: 'quantitative' as const, title: null, ...(m.key === 'perplexity' ? { scale: { type: 'log' as const } } : {}) },
+          color: lossColor(series),
         },
-      },
-      resolve: { scale: { y: 'independent' } },
+      })),
     },
   };
 }
