@@ -78,11 +78,12 @@ function sizeLabel(size: number): string {
 }
 
 async function measureStep(
-  part: PartName, config: LossConfig, model: 'sg' | 'cbow', size: number, words: number, epochs: number, score?: EvaluationData,
+  part: PartName, config: LossConfig, model: 'sg' | 'cbow', size: number, words: number, epochs: number,
+  score?: EvaluationData, maxSeconds = 0,
 ): Promise<StudyRun> {
   const started = performance.now();
   const { run, model: trained } = await runLoss(corpus.train, config, {
-    ...plan.base, ...vocabularyOptions(size), model, epochs, maxWords: words,
+    ...plan.base, ...vocabularyOptions(size), model, epochs, maxWords: words, maxSeconds,
   });
   const quality = score ? await scoreModel(trained, score) : undefined;
   return {
@@ -130,14 +131,15 @@ function qualitySteps(part: 'time' | 'epochs', evaluation: EvaluationData): Step
         if (!cost) throw new Error(`part ${part} needs part 1's run of ${c.id} at ${sizeLabel(plan.qualitySize)}: run --parts cost first`);
         return trainedWordsPerSecond(cost);
       };
-      // Equal time: each loss's words for the budget at its measured rate. Equal data: one
-      // slice for all, sized so the exact softmax takes about epochSeconds.
+      // Equal time: the budget stops every loss (--max-seconds); its words, twice what its rate
+      // from part 1 predicts, only bound the run and size its tasks. Equal data: one slice for
+      // all, sized so the exact softmax takes about epochSeconds.
       const words = part === 'time'
-        ? Math.round(rateOf(config) * plan.budgetSeconds)
+        ? Math.round(2 * rateOf(config) * plan.budgetSeconds)
         : Math.round(rateOf(LOSS_CONFIGS[0]) * plan.epochSeconds);
-      // Enough passes for the budget (out-of-vocabulary tokens are not trained); --max-words ends it.
+      // Enough passes for the words (out-of-vocabulary tokens are not trained); --max-words ends it.
       const epochs = Math.ceil(words / corpus.trainTokens) + 1;
-      return measureStep(part, config, model, plan.qualitySize, words, epochs, evaluation);
+      return measureStep(part, config, model, plan.qualitySize, words, epochs, evaluation, part === 'time' ? plan.budgetSeconds : 0);
     },
   }));
 }

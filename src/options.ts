@@ -70,6 +70,11 @@ export interface TrainOptions {
    * learning rate then decays over these words, as it would over a corpus that size.
    */
   maxWords: number;
+  /**
+   * Stop after this many seconds of training (0: no limit): no task starts after it, and the
+   * learning rate decays over it (or over the words, whichever runs out first).
+   */
+  maxSeconds: number;
   /** Starting learning rate; defaults to 0.025 for sg and 0.05 for cbow, as in C word2vec. */
   alpha: number;
   /** Learning rate reached at the end of the run; defaults to alpha * 1e-4, C word2vec's floor. */
@@ -99,6 +104,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   sample: 1e-3,
   epochs: 5,
   maxWords: 0,
+  maxSeconds: 0,
   workers: Math.max(1, os.availableParallelism()),
   seed: 1,
   maxSentenceLength: 10_000,
@@ -192,6 +198,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   requireNumber('sample', options.sample, 0, 1);
   requireInteger('epochs', options.epochs, 1, 10_000);
   requireInteger('max-words', options.maxWords, 0);
+  requireNumber('max-seconds', options.maxSeconds, 0, 1e9);
   requireNumber('alpha', options.alpha, Number.MIN_VALUE, 10);
   requireNumber('min-alpha', options.minAlpha, 0, options.alpha);
   requireInteger('workers', options.workers, 1, 1024);

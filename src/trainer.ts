@@ -154,6 +154,9 @@ export async function trainEmbeddings(
   }
 }
 
+/** Words per task in a --max-seconds run: milliseconds for the sparse losses, under a second for the exact ones up to V ≈ 10k. */
+const TIMED_PIECE_WORDS = 4096;
+
 interface TaskPiece {
   chunk: number;
   /** Which piece of its chunk (0 when the chunk is whole). */
@@ -283,20 +286,30 @@ async function runEpochs(
     idleTimeout: 60_000,
     concurrentTasksPerWorker: 1,
   });
+  const start = performance.now();
   const wordsTotal = options.maxWords > 0 ? Math.min(options.maxWords, corpus.trainingWords * options.epochs) : corpus.trainingWords * options.epochs;
-  // A --max-words run is cut into pieces small enough that every worker gets several.
-  const pieceWords = options.maxWords > 0 ? Math.max(256, Math.ceil(wordsTotal / (options.workers * 8))) : Infinity;
-  const alphaAt = (words: number) =>
-    options.alpha - (options.alpha - options.minAlpha) * Math.min(1, words / Math.max(1, wordsTotal));
+  // A --max-words run is cut into pieces small enough that every worker gets several; a
+  // --max-seconds run into pieces short enough that the last one ends soon after the budget.
+  const pieceWords = Math.min(
+    options.maxWords > 0 ? Math.max(256, Math.ceil(wordsTotal / (options.workers * 8))) : Infinity,
+    options.maxSeconds > 0 ? TIMED_PIECE_WORDS : Infinity,
+  );
+  const budgetMs = options.maxSeconds * 1000;
+  const elapsedMs = () => performance.now() - start;
+  // Progress on the learning-rate schedule: the share of the words, or of the time budget, spent.
+  const alphaAt = (words: number) => {
+    const progress = Math.max(words / Math.max(1, wordsTotal), budgetMs > 0 ? elapsedMs() / budgetMs : 0);
+    return options.alpha - (options.alpha - options.minAlpha) * Math.min(1, progress);
+  };
+  const outOfTime = () => budgetMs > 0 && elapsedMs() >= budgetMs;
   const epochs: EpochReport[] = [];
   const freeSlots = layout.slots.slice().reverse();
   const inFlight = new Set<Promise<void>>();
-  const start = performance.now();
   let wordsDone = 0;
   let wordsScheduled = 0;
   let failure: { error: unknown } | undefined;
   try {
-    for (let epoch = 0; epoch < options.epochs && wordsScheduled < wordsTotal; epoch++) {
+    for (let epoch = 0; epoch < options.epochs && wordsScheduled < wordsTotal && !outOfTime(); epoch++) {
       const report: EpochReport = { epoch: epoch + 1, loss: 0, predictions: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
       epochs.push(report);
       const epochStart = performance.now();
@@ -304,6 +317,7 @@ async function runEpochs(
       for (const piece of taskPieces(corpus, wordsTotal - wordsScheduled, pieceWords)) {
         while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
         if (failure) throw failure.error;
+        if (outOfTime()) break;
         const slot = freeSlots.pop()!;
         const task: ChunkTask = {
           slot,

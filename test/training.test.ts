@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Random } from '../src/random.js';
+import { resolveTrainOptions } from '../src/options.js';
 import { trainEmbeddings, type TrainedModel } from '../src/trainer.js';
 import { writeWord2vecFile } from '../src/word2vec-format.js';
 
@@ -130,5 +131,32 @@ describe('reproducibility', () => {
     assert.ok(first.equals(second));
     const other = await trainToBytes(10, 'c.bin');
     assert.ok(!first.equals(other), 'a different seed gives different vectors');
+  });
+});
+
+describe('fixed slices and time budgets', () => {
+  let dir: string;
+  let corpus: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-slices-'));
+    corpus = path.join(dir, 'topics.txt');
+    writeFileSync(corpus, plantedCorpus(2000, 8));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--max-words trains that many words, spread over both workers, and decays alpha over them', async () => {
+    const trained = await trainEmbeddings([corpus], { model: 'cbow', loss: 'hs', dim: 8, epochs: 50, minCount: 1, workers: 2, maxWords: 10_000, chunkTokens: 1 << 16 });
+    const seen = trained.report.epochs.reduce((s, e) => s + e.wordsSeen, 0);
+    assert.ok(Math.abs(seen - 10_000) <= 50, `words seen ${seen}`);
+    assert.equal(trained.report.epochs.length, 1, 'the slice is the start of the first epoch');
+  });
+
+  it('--max-seconds stops a run that would take far longer', async () => {
+    // 2,000 epochs of 16,000 words would take minutes at any speed this machine has.
+    const trained = await trainEmbeddings([corpus], { model: 'sg', loss: 'ns', dim: 8, epochs: 2000, minCount: 1, workers: 2, maxSeconds: 0.5 });
+    const seen = trained.report.epochs.reduce((s, e) => s + e.wordsSeen, 0);
+    assert.ok(seen > 0 && seen < 2000 * 16_000 / 4, `words seen ${seen}`);
+    assert.ok(trained.report.epochs.length < 2000);
+    assert.throws(() => resolveTrainOptions({ maxSeconds: -1 }), /--max-seconds must be a number between 0/);
   });
 });

@@ -53,7 +53,7 @@ function qualitySection(f: Facts, charts: Chart[], part: 'time' | 'epochs'): str
   const settings = f.results.settings as { budgetSeconds?: number; epochSeconds?: number; qualitySize?: number; qualityModel?: string };
   const heading = part === 'time' ? '## 2. Quality at equal time' : '## 3. Quality at equal data';
   const what = part === 'time'
-    ? `Every loss gets the same training budget, ${settings.budgetSeconds} s on ${f.results.settings.workers} workers (the protocol of Chen et al. 2016): its words are the budget times its rate measured in part 1.`
+    ? `Every loss gets the same training budget, ${settings.budgetSeconds} s on ${f.results.settings.workers} workers (the protocol of Chen et al. 2016): \`--max-seconds\` stops it, and its learning rate decays over the budget; "train s" includes the last tasks, which end after it.`
     : `Every loss trains on the same ${count(runs[0].wordsBudget)} corpus words, once: this separates "faster" from "learns more per update".`;
   const lines = [heading, '', `${what} ${settings.qualityModel === 'sg' ? 'Skip-gram' : 'CBOW'}, V = ${count(runs[0].vocabularySize)}.`, ''];
   const chart = charts.find((c) => c.file === `quality-${part}.svg`);

@@ -25,7 +25,7 @@ function builder(yargs: Argv): Argv<NeighborsArgs> {
       k: { alias: 'n', type: 'number', default: 10, describe: 'How many neighbours to show per word' },
       ef: { type: 'number', describe: 'HNSW candidate list size for this run (default: the one saved with the index); higher is slower and more exact' },
       exact: { type: 'boolean', default: false, describe: 'Always search exactly (SIMD cosine over every word); by default, small vocabularies are searched exactly' },
-      index: { type: 'boolean', default: false, describe: 'Always use the HNSW index; by default, vocabularies above about 5,000 words use it' },
+      index: { type: 'boolean', default: false, describe: 'Always use the HNSW index; by default, vocabularies above 50,000 components (500 words of dimension 100) use it' },
       json: { type: 'boolean', default: false, describe: 'One JSON object per query word: {"word", "search": "exact"|"index", "neighbors": [{"word", "similarity"}]} or {"word", "error"}' },
       'index-file': { type: 'string', describe: 'Index file to use (default: <vectors>.hnsw); built and saved when missing or stale' },
     }) as unknown as Argv<NeighborsArgs>;

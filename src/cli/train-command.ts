@@ -21,7 +21,7 @@ type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens' |
 
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
-  'maxVocab', 'sample', 'epochs', 'maxWords', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+  'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 interface TrainArgs extends CliTrainOptions {
@@ -85,6 +85,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         type: 'number',
         default: d.maxWords,
         describe: 'Stop after this many corpus words in all (0: no limit); the learning rate decays over them',
+      },
+      'max-seconds': {
+        type: 'number',
+        default: d.maxSeconds,
+        describe: 'Stop training after this many seconds (0: no limit); the learning rate decays over them. Runs so cut are not repeatable',
       },
       alpha: { type: 'number', describe: 'Starting learning rate [default: 0.025 for sg, 0.05 for cbow]' },
       'min-alpha': { type: 'number', describe: 'Final learning rate, reached linearly [default: alpha * 1e-4]' },
