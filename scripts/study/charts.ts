@@ -17,9 +17,16 @@ const labelOf = (id: string) => LOSS_CONFIGS.find((c) => c.id === id)?.label ?? 
 /** Legend order: the order of LOSS_CONFIGS, whatever order the runs finished in. */
 const order = (labels: string[]) => LOSS_CONFIGS.map((c) => c.label).filter((l) => labels.includes(l));
 
-/** Eleven losses need more than ten colours: tableau20, in the losses' fixed order. */
+/**
+ * Eleven losses need more than ten colours: tableau20 over every loss in their fixed order, so a
+ * loss has the same colour in every chart; the legend lists the ones drawn.
+ */
 function lossColor(series: string[]) {
-  return { field: 'loss', type: 'nominal' as const, sort: series, scale: { domain: series, scheme: 'tableau20' }, title: 'loss', legend: { labelLimit: 400 } };
+  return {
+    field: 'loss', type: 'nominal' as const, sort: series, title: 'loss',
+    scale: { domain: LOSS_CONFIGS.map((c) => c.label), scheme: 'tableau20' },
+    legend: { labelLimit: 400, values: series },
+  };
 }
 
 async function renderSvg(spec: TopLevelSpec, file: string): Promise<void> {
