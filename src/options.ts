@@ -12,6 +12,8 @@ export type LossType = 'ns' | 'hs' | 'nce' | 'sampled' | 'softmax' | 'dsoftmax';
 export const LOSS_TYPES = ['ns', 'hs', 'nce', 'sampled', 'softmax', 'dsoftmax'] as const satisfies readonly LossType[];
 /** Losses that draw noise words from the unigram^0.75 table (`--negative` of them per prediction). */
 export const SAMPLING_LOSSES: readonly LossType[] = ['ns', 'nce', 'sampled'];
+/** Sampling losses whose scores are corrected by log(k·q(w)), the noise's expected count. */
+export const CORRECTED_LOSSES: readonly LossType[] = ['nce', 'sampled'];
 /** Losses that normalise over the whole vocabulary, and so take an `--activation` and `--margin`. */
 export const EXACT_LOSSES: readonly LossType[] = ['softmax', 'dsoftmax'];
 export type HsTree = 'huffman' | 'balanced';

@@ -1,6 +1,6 @@
 import type { BandLayout } from './bands.js';
 import type { CodeTree } from './code-tree.js';
-import type { Activation, LossType, ModelType } from './options.js';
+import { EXACT_LOSSES, type Activation, type LossType, type ModelType } from './options.js';
 
 /**
  * The trained output layer, as the library hands it out: enough to compute the model's own
@@ -64,7 +64,7 @@ export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: n
   const bands = layer.bands ?? [{ firstWord: 0, endWord: weights.length / stride, dimOffset: 0, dims: layer.dim }];
   const V = bands[bands.length - 1].endWord;
   const logA = new Float64Array(V);
-  const activation = layer.loss === 'softmax' || layer.loss === 'dsoftmax' ? layer.activation : 'exp';
+  const activation = EXACT_LOSSES.includes(layer.loss) ? layer.activation : 'exp';
   for (const band of bands) {
     for (let j = band.firstWord; j < band.endWord; j++) {
       let z = 0;

@@ -2,7 +2,7 @@ import { UserError } from './errors.js';
 import type { AliasTable } from './alias-table.js';
 import type { BandLayout } from './bands.js';
 import type { CodeTree } from './code-tree.js';
-import { SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from './options.js';
+import { CORRECTED_LOSSES, EXACT_LOSSES, SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from './options.js';
 
 /**
  * The byte layout of the one shared WebAssembly.Memory that holds the weights, the read-only
@@ -116,7 +116,7 @@ export interface PrivateRows {
 export const HS_PRIVATE_ROWS = 63;
 
 export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize'>): PrivateRows {
-  if (shape.loss === 'softmax' || shape.loss === 'dsoftmax') return { first: 0, rows: shape.vocabSize, syncEvery: 32 };
+  if (EXACT_LOSSES.includes(shape.loss)) return { first: 0, rows: shape.vocabSize, syncEvery: 32 };
   if (shape.loss === 'hs') {
     // Inner nodes are rows 0..V-2, the root the last.
     const rows = Math.min(HS_PRIVATE_ROWS, Math.max(0, shape.vocabSize - 1));
@@ -187,7 +187,7 @@ function align16(n: number): number {
 
 /** Scores one prediction keeps at once: every word (exact softmax), the target and its proposals (sampled). */
 export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative'>): number {
-  if (shape.loss === 'softmax' || shape.loss === 'dsoftmax') return paddedStride(shape.vocabSize);
+  if (EXACT_LOSSES.includes(shape.loss)) return paddedStride(shape.vocabSize);
   if (shape.loss === 'sampled') return paddedStride(shape.negative + 1);
   return 0;
 }
@@ -202,7 +202,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const V = shape.vocabSize;
   const hs = shape.loss === 'hs';
   const sampling = SAMPLING_LOSSES.includes(shape.loss);
-  const corrected = shape.loss === 'nce' || shape.loss === 'sampled';
+  const corrected = CORRECTED_LOSSES.includes(shape.loss);
   const scores = scoreCapacity(shape);
   const a = new Allocator();
   const header = a.take(HEADER_BYTES);
@@ -310,7 +310,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     new Float32Array(buffer, layout.aliasProbability, shape.vocabSize).set(tables.aliasTable.probability);
     new Uint32Array(buffer, layout.aliasIndex, shape.vocabSize).set(tables.aliasTable.alias);
   }
-  if (shape.loss === 'nce' || shape.loss === 'sampled') {
+  if (CORRECTED_LOSSES.includes(shape.loss)) {
     if (!tables.noiseLog) throw new Error(`${shape.loss} needs the noise log-probabilities`);
     new Float32Array(buffer, layout.noiseLog, shape.vocabSize).set(tables.noiseLog);
   }

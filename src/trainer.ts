@@ -2,17 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { buildAliasTable, logExpectedNoiseCounts } from './alias-table.js';
-import { buildBalancedTree } from './balanced-tree.js';
-import { planBands, singleBand, type BandLayout } from './bands.js';
-import { meanCodeLength, type CodeTree } from './code-tree.js';
+import { meanCodeLength } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus.js';
 import { encodeCorpusInWorker } from './encode-in-worker.js';
 import type { EncodedCorpus } from './encoded-corpus.js';
-import { buildHuffmanTree } from './huffman.js';
 import type { KernelKind } from './kernel/kernel.js';
 import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
-import { SAMPLING_LOSSES, resolveTrainOptions, type TrainOptions } from './options.js';
+import { buildLossTables } from './loss-tables.js';
+import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from './options.js';
 import { describeObjective, type OutputLayer } from './output-layer.js';
 import { Random, deriveSeed } from './random.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
@@ -199,31 +196,18 @@ function wordsSeen(epochs: EpochReport[]): number {
 function lossLabel(options: TrainOptions): string {
   const details: string[] = [];
   if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
-  if (options.loss === 'softmax' || options.loss === 'dsoftmax') {
+  if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
   }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }
 
-function buildTree(options: TrainOptions, counts: Float64Array): CodeTree | undefined {
-  if (options.loss !== 'hs') return undefined;
-  return options.hsTree === 'balanced' ? buildBalancedTree(counts.length) : buildHuffmanTree(counts);
-}
-
-function bandsFor(options: TrainOptions, vocabSize: number): BandLayout[] {
-  if (options.loss === 'softmax') return singleBand(vocabSize, options.dim);
-  if (options.loss === 'dsoftmax') return planBands(vocabSize, options.dim, options.bands);
-  return [];
-}
-
 /** Shared memory with tables filled in and input weights initialised as C word2vec does. */
 function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
   const { vocabulary } = corpus;
-  const tree = buildTree(options, vocabulary.counts);
   const vocabSize = vocabulary.words.length;
-  const bands = bandsFor(options, vocabSize);
-  const sampling = SAMPLING_LOSSES.includes(options.loss);
+  const { tree, bands, aliasTable, noiseLog } = buildLossTables(options, vocabulary.counts);
   const layout = planLayout({
     vocabSize,
     dim: options.dim,
@@ -242,8 +226,8 @@ function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
   });
   const memory = createSharedMemory(layout, {
     keepProbability: keepProbabilities(vocabulary.counts, vocabulary.totalCount, options.sample),
-    aliasTable: sampling ? buildAliasTable(vocabulary.counts) : undefined,
-    noiseLog: sampling && options.loss !== 'ns' ? logExpectedNoiseCounts(vocabulary.counts, options.negative) : undefined,
+    aliasTable,
+    noiseLog,
     tree,
   });
   // Uniform in [-0.5, 0.5) / dim, as C word2vec; output weights start at zero, padding stays zero.

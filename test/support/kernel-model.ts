@@ -1,8 +1,5 @@
 // A model laid out in shared memory exactly as the trainer lays it out, for kernel tests.
-import { buildAliasTable, logExpectedNoiseCounts } from '../../src/alias-table.js';
-import { buildBalancedTree } from '../../src/balanced-tree.js';
-import { planBands, singleBand } from '../../src/bands.js';
-import { buildHuffmanTree } from '../../src/huffman.js';
+import { buildLossTables } from '../../src/loss-tables.js';
 import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree, type LossType, type ModelType } from '../../src/options.js';
 import { Random } from '../../src/random.js';
 import { SENTENCE_END, createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/shared-memory.js';
@@ -63,8 +60,8 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
   const { vocab, dim, loss } = spec;
   const counts = zipfCounts(vocab);
   const negative = SAMPLING_LOSSES.includes(loss) ? (spec.negative ?? 5) : 0;
-  const tree = loss === 'hs' ? (spec.hsTree === 'balanced' ? buildBalancedTree(vocab) : buildHuffmanTree(counts)) : undefined;
-  const bands = loss === 'softmax' ? singleBand(vocab, dim) : loss === 'dsoftmax' ? planBands(vocab, dim, spec.bands ?? DEFAULT_BANDS) : [];
+  const tables = buildLossTables({ loss, hsTree: spec.hsTree ?? 'huffman', bands: [...(spec.bands ?? DEFAULT_BANDS)], dim, negative }, counts);
+  const { tree, bands } = tables;
   const tokens = spec.tokens ?? randomSentences(vocab, spec.seed ?? 42);
   const layout = planLayout({
     vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', margin: spec.margin ?? 0, bands,
@@ -72,13 +69,7 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
     huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1,
   });
   const total = counts.reduce((a, b) => a + b, 0);
-  const sampling = SAMPLING_LOSSES.includes(loss);
-  const memory = createSharedMemory(layout, {
-    keepProbability: keepProbabilities(counts, total, spec.sample ?? 1e-2),
-    aliasTable: sampling ? buildAliasTable(counts) : undefined,
-    noiseLog: loss === 'nce' || loss === 'sampled' ? logExpectedNoiseCounts(counts, negative) : undefined,
-    tree,
-  });
+  const memory = createSharedMemory(layout, { keepProbability: keepProbabilities(counts, total, spec.sample ?? 1e-2), ...tables });
   const init = new Random(7);
   const fill = (offset: number, scale: number) => {
     const weights = new Float32Array(memory.buffer, offset, vocab * layout.stride);
