@@ -59,15 +59,20 @@ function topicPurity(model: TrainedModel, k: number): number {
   return same / (words.length * k);
 }
 
-describe('training learns planted structure', () => {
-  let dir: string;
-  let corpus: string;
+/** A planted corpus in a temporary directory that lives as long as the enclosing describe block. */
+function usePlantedCorpus(sentences: number, seed: number): { dir: string; corpus: string } {
+  const planted = { dir: '', corpus: '' };
   before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-train-'));
-    corpus = path.join(dir, 'topics.txt');
-    writeFileSync(corpus, plantedCorpus(4000, 3));
+    planted.dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-train-'));
+    planted.corpus = path.join(planted.dir, 'topics.txt');
+    writeFileSync(planted.corpus, plantedCorpus(sentences, seed));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => rmSync(planted.dir, { recursive: true, force: true }));
+  return planted;
+}
+
+describe('training learns planted structure', () => {
+  const planted = usePlantedCorpus(4000, 3);
 
   const settings = { dim: 24, window: 4, minCount: 1, sample: 0, workers: 2, seed: 11 } as const;
   const cases = [
@@ -86,8 +91,8 @@ describe('training learns planted structure', () => {
           const options = { ...settings, model, kernel, ...lossOptions };
           // The same run with a learning rate too small to move anything measures the
           // objective of the untrained model, which the trained one must be well below.
-          const untrained = await trainEmbeddings([corpus], { ...options, epochs: 1, alpha: 1e-9, minAlpha: 0 });
-          const trained = await trainEmbeddings([corpus], { ...options, epochs: 3 });
+          const untrained = await trainEmbeddings([planted.corpus], { ...options, epochs: 1, alpha: 1e-9, minAlpha: 0 });
+          const trained = await trainEmbeddings([planted.corpus], { ...options, epochs: 3 });
           assert.equal(trained.vocabulary.words.length, TOPICS * WORDS_PER_TOPIC);
           assert.equal(trained.report.corpusTokens, 4000 * 8);
           const losses = trained.report.epochs.map((e) => e.loss);
@@ -106,21 +111,14 @@ describe('training learns planted structure', () => {
 });
 
 describe('reproducibility', () => {
-  let dir: string;
-  let corpus: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-repro-'));
-    corpus = path.join(dir, 'topics.txt');
-    writeFileSync(corpus, plantedCorpus(1500, 5));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const planted = usePlantedCorpus(1500, 5);
 
   async function trainToBytes(seed: number, file: string): Promise<Buffer> {
     // Tiny chunks: many tasks, so the scheduler's ordering is exercised too.
-    const trained = await trainEmbeddings([corpus], {
+    const trained = await trainEmbeddings([planted.corpus], {
       model: 'sg', loss: 'ns', dim: 16, epochs: 2, minCount: 1, workers: 1, seed, chunkTokens: 1024,
     });
-    const out = path.join(dir, file);
+    const out = path.join(planted.dir, file);
     await writeWord2vecFile(out, { words: trained.vocabulary.words, dim: trained.dim, vectors: trained.vectors, stride: trained.stride }, 'bin');
     return readFileSync(out);
   }
@@ -135,17 +133,10 @@ describe('reproducibility', () => {
 });
 
 describe('fixed slices and time budgets', () => {
-  let dir: string;
-  let corpus: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-slices-'));
-    corpus = path.join(dir, 'topics.txt');
-    writeFileSync(corpus, plantedCorpus(2000, 8));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const planted = usePlantedCorpus(2000, 8);
 
   it('--max-words trains that many words, spread over both workers, and decays alpha over them', async () => {
-    const trained = await trainEmbeddings([corpus], { model: 'cbow', loss: 'hs', dim: 8, epochs: 50, minCount: 1, workers: 2, maxWords: 10_000, chunkTokens: 1 << 16 });
+    const trained = await trainEmbeddings([planted.corpus], { model: 'cbow', loss: 'hs', dim: 8, epochs: 50, minCount: 1, workers: 2, maxWords: 10_000, chunkTokens: 1 << 16 });
     const seen = trained.report.epochs.reduce((s, e) => s + e.wordsSeen, 0);
     assert.ok(Math.abs(seen - 10_000) <= 50, `words seen ${seen}`);
     assert.equal(trained.report.epochs.length, 1, 'the slice is the start of the first epoch');
@@ -153,7 +144,7 @@ describe('fixed slices and time budgets', () => {
 
   it('--max-seconds stops a run that would take far longer', async () => {
     // 2,000 epochs of 16,000 words would take minutes at any speed this machine has.
-    const trained = await trainEmbeddings([corpus], { model: 'sg', loss: 'ns', dim: 8, epochs: 2000, minCount: 1, workers: 2, maxSeconds: 0.5 });
+    const trained = await trainEmbeddings([planted.corpus], { model: 'sg', loss: 'ns', dim: 8, epochs: 2000, minCount: 1, workers: 2, maxSeconds: 0.5 });
     const seen = trained.report.epochs.reduce((s, e) => s + e.wordsSeen, 0);
     assert.ok(seen > 0 && seen < 2000 * 16_000 / 4, `words seen ${seen}`);
     assert.ok(trained.report.epochs.length < 2000);
