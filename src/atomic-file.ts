@@ -1,11 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
 
 /**
  * Writes a file so that readers never see a half-written one: everything goes to a
  * temporary file in the same directory, which is renamed over the target only after
- * `write` succeeded and the data was flushed. On failure the temporary file is removed.
+ * `write` succeeded and the data was flushed. On failure the temporary file is removed, and
+ * while it exists it is registered so that an immediate exit removes it too.
  */
 export async function writeFileAtomically(
   target: string,
@@ -14,7 +16,14 @@ export async function writeFileAtomically(
   const dir = path.dirname(path.resolve(target));
   await fsp.mkdir(dir, { recursive: true });
   const tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(tempPath, 'w');
+  registerTransientPath(tempPath);
+  let handle: FileHandle;
+  try {
+    handle = await open(tempPath, 'w');
+  } catch (error) {
+    releaseTransientPath(tempPath);
+    throw error;
+  }
   try {
     await write(handle, tempPath);
     await handle.sync();
@@ -24,6 +33,8 @@ export async function writeFileAtomically(
     await handle.close().catch(() => undefined);
     await fsp.rm(tempPath, { force: true });
     throw error;
+  } finally {
+    releaseTransientPath(tempPath);
   }
 }
 

@@ -1,11 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type CorpusFileStamp, type EpochTotals } from './checkpoint.js';
 import { meanCodeLength } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus.js';
 import { encodeCorpusInWorker } from './encode-in-worker.js';
 import type { EncodedCorpus } from './encoded-corpus.js';
+import { UserError } from './errors.js';
+import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
 import type { KernelKind } from './kernel/kernel.js';
 import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
 import { buildLossTables } from './loss-tables.js';
@@ -14,6 +18,7 @@ import { describeObjective, type OutputLayer } from './output-layer.js';
 import { Random, deriveSeed } from './random.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
 import { keepProbabilities } from './subsampling.js';
+import { CompletionTracker, planSchedule, plannedTasks, type CompletedTasks, type SchedulePlan } from './training-schedule.js';
 import type { ChunkResult, ChunkTask, WorkerSetup } from './training-task.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -65,7 +70,14 @@ export interface TrainingReport {
   seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; index?: number; total?: number };
   /** Corpus tokens (before the min-count cut) trained per second: tokens × epochs / seconds without --max-words. */
   trainWordsPerSecond: number;
+  /** Loss history of every epoch so far, across resumes. */
   epochs: EpochReport[];
+  /** Checkpoints this run continued from, oldest first (resumed runs only). */
+  resumedFrom?: string[];
+  /** Training seconds over the whole run, resumes included (resumed runs only; `seconds.train` is this session's). */
+  trainSecondsInAll?: number;
+  /** Present when the run was stopped before its end: where its checkpoint went. */
+  stopped?: { checkpoint?: string };
 }
 
 export interface TrainedModel {
@@ -79,6 +91,17 @@ export interface TrainedModel {
   report: TrainingReport;
 }
 
+/** Stopping and checkpointing a run; all optional. */
+export interface TrainingControl {
+  /** Once aborted, no task starts; the running ones finish and the run returns with `report.stopped`. */
+  stop?: AbortSignal;
+  /**
+   * Where checkpoints go. One is written when the run is stopped and, with `periodic`, at every
+   * epoch end (the last one included) and every `everySeconds` (0: never on a clock).
+   */
+  checkpoint?: { path: string; periodic: boolean; everySeconds: number };
+}
+
 /**
  * Trains word vectors on the given corpus files or directories. The main process reads the
  * corpus once, builds the vocabulary and tables, lays out the shared memory, and schedules
@@ -88,13 +111,84 @@ export async function trainEmbeddings(
   inputs: string[],
   partialOptions: Partial<TrainOptions> = {},
   observer: TrainingObserver = {},
+  control: TrainingControl = {},
 ): Promise<TrainedModel> {
   const options = resolveTrainOptions(partialOptions);
   const files = await resolveCorpusFiles(inputs);
+  return train(files, options, observer, control);
+}
+
+/**
+ * Continues the run a checkpoint was written by, on the same corpus files (a corpus whose size
+ * or vocabulary changed is refused), with the same plan of tasks and learning rates. Only the
+ * options that do not change the model may differ: the worker count and the kernel.
+ */
+export async function resumeEmbeddings(
+  checkpointPath: string,
+  overrides: Partial<Pick<TrainOptions, 'workers' | 'kernel'>> = {},
+  observer: TrainingObserver = {},
+  control: TrainingControl = {},
+): Promise<TrainedModel> {
+  const checkpoint = await readCheckpoint(checkpointPath);
+  let options: TrainOptions;
+  try {
+    options = resolveTrainOptions({ ...checkpoint.header.options, ...definedOnly(overrides) });
+  } catch (error) {
+    if (error instanceof UserError) throw new UserError(`${checkpointPath}: its options are not valid (${error.message})`);
+    throw error;
+  }
+  await checkCorpusStamps(checkpointPath, checkpoint.header.corpus.files);
+  return train(checkpoint.header.corpus.files.map((f) => f.path), options, observer, control, { path: checkpointPath, checkpoint });
+}
+
+function definedOnly<T extends object>(partial: T): Partial<T> {
+  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function stampCorpusFiles(files: string[]): Promise<CorpusFileStamp[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file);
+      return { path: path.resolve(file), size: info.size, mtimeMs: info.mtimeMs };
+    }),
+  );
+}
+
+/** A corpus file that is gone or changed size is a different corpus; the vocabulary check after reading catches the rest. */
+async function checkCorpusStamps(checkpointPath: string, stamps: CorpusFileStamp[]): Promise<void> {
+  for (const stamp of stamps) {
+    const info = await stat(stamp.path).catch(() => undefined);
+    if (!info) throw new UserError(`${stamp.path}: this corpus file of checkpoint ${checkpointPath} is missing; restore it to resume`);
+    if (info.size !== stamp.size) {
+      throw new UserError(`${stamp.path}: changed since checkpoint ${checkpointPath} was written (${info.size} bytes, was ${stamp.size}); resume needs the same corpus`);
+    }
+  }
+}
+
+function checkSameVocabulary(resumed: { path: string; checkpoint: Checkpoint }, vocabulary: Vocabulary): void {
+  const saved = resumed.checkpoint.header.vocabulary;
+  const same =
+    saved.words.length === vocabulary.words.length &&
+    saved.words.every((word, i) => word === vocabulary.words[i] && saved.counts[i] === vocabulary.counts[i]);
+  if (!same) {
+    const files = resumed.checkpoint.header.corpus.files.map((f) => f.path).join(', ');
+    throw new UserError(`${files}: the corpus changed since checkpoint ${resumed.path} was written (its vocabulary differs); resume needs the same corpus`);
+  }
+}
+
+async function train(
+  files: string[],
+  options: TrainOptions,
+  observer: TrainingObserver,
+  control: TrainingControl,
+  resumed?: { path: string; checkpoint: Checkpoint },
+): Promise<TrainedModel> {
   const kernelChoice = chooseKernel(options.kernel);
   if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
+  const corpusStamps = resumed ? resumed.checkpoint.header.corpus.files : await stampCorpusFiles(files);
 
   const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
+  registerTransientPath(workDirectory);
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
     const corpus = await encodeCorpusInWorker(files, {
@@ -105,15 +199,61 @@ export async function trainEmbeddings(
       workDirectory,
       onTokens: observer.onTokensRead,
     });
+    if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
     const trainStart = performance.now();
     const { layout, memory, tree, bands } = prepareModel(corpus, options);
+    const rows = corpus.vocabulary.words.length * layout.stride;
+    const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
+    const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
+    if (resumed) {
+      const saved = resumed.checkpoint;
+      if (saved.header.layout.stride !== layout.stride || saved.input.length !== rows) {
+        throw new UserError(`${resumed.path}: its weights do not fit the model its options describe; it cannot be resumed`);
+      }
+      input.set(saved.input);
+      output.set(saved.output);
+    }
     const objective = describeObjective(options.loss, options.activation, options.margin);
     observer.onPhase?.(
       'train',
-      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}`,
+      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
+        (resumed ? `, resumed from ${resumed.path}` : ''),
     );
-    const epochs = await runEpochs(corpus, options, kernelChoice.kind, layout, memory, observer);
+    const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
+    const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
+    const saveCheckpoint = control.checkpoint
+      ? (state: ScheduleState) =>
+          writeCheckpoint(control.checkpoint!.path, {
+            header: {
+              format: 'w2v-checkpoint',
+              version: CHECKPOINT_VERSION,
+              createdAt: new Date().toISOString(),
+              options,
+              corpus: { files: corpusStamps, corpusTokens: corpus.corpusTokens, trainingWords: corpus.trainingWords },
+              vocabulary: { words: corpus.vocabulary.words, counts: Array.from(corpus.vocabulary.counts) },
+              plan,
+              completed: state.completed,
+              trainSeconds: state.trainSeconds,
+              epochs: state.epochs,
+              resumedFrom,
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+            },
+            // Copies taken while no task runs, so training may go on while they are written.
+            input: input.slice(),
+            output: output.slice(),
+          })
+      : undefined;
+    const run = await runEpochs(corpus, options, plan, kernelChoice.kind, layout, memory, observer, {
+      stop: control.stop,
+      saveCheckpoint,
+      periodic: control.checkpoint?.periodic ?? false,
+      everyMs: control.checkpoint?.periodic ? control.checkpoint.everySeconds * 1000 : 0,
+      start: resumed
+        ? { completed: resumed.checkpoint.header.completed, epochs: resumed.checkpoint.header.epochs, trainSeconds: resumed.checkpoint.header.trainSeconds }
+        : { completed: { prefix: 0, after: [] }, epochs: [], trainSeconds: 0 },
+    });
     const trainSeconds = (performance.now() - trainStart) / 1000;
+    const epochs = run.epochs.map(epochReport);
     const report: TrainingReport = {
       options,
       kernel: kernelChoice.kind,
@@ -126,20 +266,21 @@ export async function trainEmbeddings(
       meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
       seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
       // Words of the corpus (before the min-count cut) per second, as C word2vec and gensim count them.
-      trainWordsPerSecond: (corpus.corpusTokens * (wordsSeen(epochs) / Math.max(1, corpus.trainingWords))) / trainSeconds,
+      trainWordsPerSecond: (corpus.corpusTokens * (run.sessionWordsSeen / Math.max(1, corpus.trainingWords))) / trainSeconds,
       epochs,
+      ...(resumedFrom.length > 0 ? { resumedFrom, trainSecondsInAll: run.trainSeconds } : {}),
+      ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
     };
-    const rows = corpus.vocabulary.words.length * layout.stride;
     return {
       vocabulary: corpus.vocabulary,
       dim: options.dim,
-      vectors: new Float32Array(memory.buffer, layout.inputWeights, rows),
+      vectors: input,
       stride: layout.stride,
       output: {
         loss: options.loss,
         activation: options.activation,
         dim: options.dim,
-        weights: new Float32Array(memory.buffer, layout.outputWeights, rows),
+        weights: output,
         stride: layout.stride,
         tree,
         bands: bands.length > 0 ? bands : undefined,
@@ -148,48 +289,13 @@ export async function trainEmbeddings(
     };
   } finally {
     rmSync(workDirectory, { recursive: true, force: true });
+    releaseTransientPath(workDirectory);
   }
 }
 
-/** Words per task in a --max-seconds run: milliseconds for the sparse losses, under a second for the exact ones up to V ≈ 10k. */
-const TIMED_PIECE_WORDS = 4096;
-
-interface TaskPiece {
-  chunk: number;
-  /** Which piece of its chunk (0 when the chunk is whole). */
-  part: number;
-  offset: number;
-  entries: number;
-  words: number;
-}
-
-/**
- * One epoch's tasks: the chunks in order, each cut into equal pieces of at most `pieceWords`
- * words, until `budget` words are handed out (the last piece cut short). A piece boundary may
- * fall inside a sentence; the kernel then treats it as a sentence end. Words per piece are
- * estimated in proportion to its entries; the kernel counts the exact number.
- */
-function* taskPieces(corpus: EncodedCorpus, budget: number, pieceWords: number): Generator<TaskPiece> {
-  let left = budget;
-  for (let chunk = 0; chunk < corpus.chunks.length && left > 0; chunk++) {
-    const { offset, entries, words } = corpus.chunks[chunk];
-    const parts = Number.isFinite(pieceWords) ? Math.max(1, Math.ceil(words / pieceWords)) : 1;
-    for (let part = 0; part < parts && left > 0; part++) {
-      const from = Math.floor((entries * part) / parts);
-      let to = Math.floor((entries * (part + 1)) / parts);
-      let pieceWordCount = parts === 1 ? words : Math.round((words * (to - from)) / entries);
-      if (pieceWordCount > left) {
-        to = from + Math.ceil(((to - from) * left) / pieceWordCount);
-        pieceWordCount = left;
-      }
-      left -= pieceWordCount;
-      yield { chunk, part, offset: offset + from, entries: to - from, words: pieceWordCount };
-    }
-  }
-}
-
-function wordsSeen(epochs: EpochReport[]): number {
-  return epochs.reduce((sum, e) => sum + e.wordsSeen, 0);
+function epochReport(totals: EpochTotals): EpochReport {
+  const { epoch, lossSum, predictions, wordsSeen, wordsTrained, seconds } = totals;
+  return { epoch, loss: predictions > 0 ? lossSum / predictions : 0, predictions, wordsSeen, wordsTrained, seconds };
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
@@ -240,21 +346,45 @@ function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
   return { layout, memory, tree, bands };
 }
 
+/** Where a run stands on its plan: what a checkpoint saves besides the weights. */
+interface ScheduleState {
+  completed: CompletedTasks;
+  epochs: EpochTotals[];
+  trainSeconds: number;
+}
+
+interface RunControl {
+  stop?: AbortSignal;
+  /** Called while no task runs; resolves once the checkpoint is on disk. */
+  saveCheckpoint?: (state: ScheduleState) => Promise<void>;
+  /** Checkpoints at epoch ends too, not only on stop. */
+  periodic: boolean;
+  /** With `periodic`, a checkpoint every this many milliseconds as well (0: none on a clock). */
+  everyMs: number;
+  /** The state to go on from: nothing done for a new run, the checkpoint's for a resumed one. */
+  start: ScheduleState;
+}
+
 /**
- * The scheduler: every epoch is cut into the corpus chunks; each task carries the learning
- * rate at its start and end on the global linear decay (computed here, from global progress,
- * so the decay is exact whatever the order tasks finish in) and a seed derived from
- * (seed, epoch, chunk). At most one task per scratch slot is in flight; with one worker the
- * tasks run in order and a rerun is bit-identical.
+ * The scheduler: the plan's tasks in order, each carrying the learning rate at its start and end
+ * on the global linear decay (computed from the plan, so the decay is exact whatever the order
+ * tasks finish in, and the same after a resume) and its seed. At most one task per scratch slot
+ * is in flight; with one worker the tasks run in order and a rerun is bit-identical.
+ *
+ * A checkpoint is taken at a task boundary: submitting pauses, the running tasks finish, the
+ * weights are copied, and training goes on while the copy is written. Elapsed training time
+ * carries across a resume, so a --max-seconds budget counts only time spent training.
  */
 async function runEpochs(
   corpus: EncodedCorpus,
   options: TrainOptions,
+  plan: SchedulePlan,
   kernel: KernelKind,
   layout: MemoryLayout,
   memory: WebAssembly.Memory,
   observer: TrainingObserver,
-): Promise<EpochReport[]> {
+  control: RunControl,
+): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number }> {
   const setup: WorkerSetup = {
     memory,
     module: kernel === 'wasm' ? compileKernelModule() : undefined,
@@ -271,83 +401,128 @@ async function runEpochs(
     concurrentTasksPerWorker: 1,
   });
   const start = performance.now();
-  const wordsTotal = options.maxWords > 0 ? Math.min(options.maxWords, corpus.trainingWords * options.epochs) : corpus.trainingWords * options.epochs;
-  // A --max-words run is cut into pieces small enough that every worker gets several; a
-  // --max-seconds run into pieces short enough that the last one ends soon after the budget.
-  const pieceWords = Math.min(
-    options.maxWords > 0 ? Math.max(256, Math.ceil(wordsTotal / (options.workers * 8))) : Infinity,
-    options.maxSeconds > 0 ? TIMED_PIECE_WORDS : Infinity,
-  );
+  const { wordsTotal } = plan;
   const budgetMs = options.maxSeconds * 1000;
-  const elapsedMs = () => performance.now() - start;
+  const elapsedMs = () => control.start.trainSeconds * 1000 + performance.now() - start;
   // Progress on the learning-rate schedule: the share of the words, or of the time budget, spent.
   const alphaAt = (words: number) => {
     const progress = Math.max(words / Math.max(1, wordsTotal), budgetMs > 0 ? elapsedMs() / budgetMs : 0);
     return options.alpha - (options.alpha - options.minAlpha) * Math.min(1, progress);
   };
   const outOfTime = () => budgetMs > 0 && elapsedMs() >= budgetMs;
-  const epochs: EpochReport[] = [];
+  const done = new CompletionTracker(control.start.completed);
+  const epochs: EpochTotals[] = control.start.epochs.map((e) => ({ ...e }));
+  // Seconds an epoch had before this session, and when this session first worked on it.
+  const epochBase = new Map<number, { seconds: number; since: number }>();
   const freeSlots = layout.slots.slice().reverse();
   const inFlight = new Set<Promise<void>>();
-  let wordsDone = 0;
-  let wordsScheduled = 0;
+  let wordsDone = epochs.reduce((sum, e) => sum + e.wordsSeen, 0);
+  let sessionWordsSeen = 0;
   let failure: { error: unknown } | undefined;
-  try {
-    for (let epoch = 0; epoch < options.epochs && wordsScheduled < wordsTotal && !outOfTime(); epoch++) {
-      const report: EpochReport = { epoch: epoch + 1, loss: 0, predictions: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
-      epochs.push(report);
-      const epochStart = performance.now();
-      let lossSum = 0;
-      for (const piece of taskPieces(corpus, wordsTotal - wordsScheduled, pieceWords)) {
-        while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
-        if (failure) throw failure.error;
-        if (outOfTime()) break;
-        const slot = freeSlots.pop()!;
-        const task: ChunkTask = {
-          slot,
-          offset: piece.offset,
-          entries: piece.entries,
-          words: piece.words,
-          alphaStart: alphaAt(wordsScheduled),
-          alphaEnd: alphaAt(wordsScheduled + piece.words),
-          seed: piece.part === 0 ? deriveSeed(options.seed, epoch, piece.chunk) : deriveSeed(options.seed, epoch, piece.chunk, piece.part),
-        };
-        wordsScheduled += piece.words;
-        const running: Promise<void> = (pool.run(task) as Promise<ChunkResult>).then(
-          (result) => {
-            freeSlots.push(slot);
-            inFlight.delete(running);
-            wordsDone += result.wordsSeen;
-            report.wordsSeen += result.wordsSeen;
-            report.wordsTrained += result.wordsTrained;
-            lossSum += result.lossSum;
-            report.predictions += result.predictions;
-            report.loss = report.predictions > 0 ? lossSum / report.predictions : 0;
-            report.seconds = (performance.now() - epochStart) / 1000;
-            observer.onProgress?.({
-              epoch: epoch + 1,
-              wordsDone,
-              wordsTotal,
-              // Tasks finish out of order; the rate at overall progress reads monotonically.
-              alpha: alphaAt(wordsDone),
-              loss: report.loss,
-              wordsPerSecond: wordsDone / Math.max(1e-9, (performance.now() - start) / 1000),
-            });
-          },
-          (error: unknown) => {
-            // The first failing task fails the run; later ones (often aborted by the pool's
-            // shutdown) must not surface as unhandled rejections.
-            failure ??= { error };
-            inFlight.delete(running);
-          },
-        );
-        inFlight.add(running);
-      }
-    }
+  let stopped = false;
+  let lastCheckpoint = performance.now();
+  let writing: Promise<void> = Promise.resolve();
+  const state = (): ScheduleState => ({ completed: done.snapshot(), epochs: epochs.map((e) => ({ ...e })), trainSeconds: elapsedMs() / 1000 });
+  const drain = async () => {
     await Promise.all(inFlight);
+    if (failure) throw failure.error;
+  };
+  const checkpoint = async () => {
+    if (!control.saveCheckpoint) return;
+    await drain();
+    // One write at a time; the weights are copied now, while no task runs.
+    await writing;
+    writing = control.saveCheckpoint(state());
+    // A failed write fails the run at the next await of `writing`, not as an unhandled rejection.
+    writing.catch((error: unknown) => {
+      failure ??= { error };
+    });
+    lastCheckpoint = performance.now();
+  };
+  const totalsFor = (epoch: number): EpochTotals => {
+    let totals = epochs.find((e) => e.epoch === epoch + 1);
+    if (!totals) {
+      totals = { epoch: epoch + 1, lossSum: 0, predictions: 0, wordsSeen: 0, wordsTrained: 0, seconds: 0 };
+      epochs.push(totals);
+    }
+    if (!epochBase.has(epoch)) epochBase.set(epoch, { seconds: totals.seconds, since: performance.now() });
+    return totals;
+  };
+  try {
+    let previousEpoch = -1;
+    for (const task of plannedTasks(corpus, plan)) {
+      if (done.isDone(task.index)) continue;
+      if (task.epoch !== previousEpoch) {
+        // The epoch before ended in this session: checkpoint it.
+        if (previousEpoch >= 0 && control.periodic) await checkpoint();
+        previousEpoch = task.epoch;
+      } else if (control.everyMs > 0 && performance.now() - lastCheckpoint >= control.everyMs) {
+        await checkpoint();
+      }
+      while (freeSlots.length === 0 && !failure) await Promise.race(inFlight);
+      if (failure) throw failure.error;
+      if (control.stop?.aborted) {
+        stopped = true;
+        break;
+      }
+      if (outOfTime()) break;
+      const report = totalsFor(task.epoch);
+      const base = epochBase.get(task.epoch)!;
+      const slot = freeSlots.pop()!;
+      const chunkTask: ChunkTask = {
+        slot,
+        offset: task.offset,
+        entries: task.entries,
+        words: task.words,
+        alphaStart: alphaAt(task.wordsBefore),
+        alphaEnd: alphaAt(task.wordsBefore + task.words),
+        seed: task.seed,
+      };
+      const running: Promise<void> = (pool.run(chunkTask) as Promise<ChunkResult>).then(
+        (result) => {
+          freeSlots.push(slot);
+          inFlight.delete(running);
+          done.markDone(task.index);
+          wordsDone += result.wordsSeen;
+          sessionWordsSeen += result.wordsSeen;
+          report.wordsSeen += result.wordsSeen;
+          report.wordsTrained += result.wordsTrained;
+          report.lossSum += result.lossSum;
+          report.predictions += result.predictions;
+          report.seconds = base.seconds + (performance.now() - base.since) / 1000;
+          observer.onProgress?.({
+            epoch: task.epoch + 1,
+            wordsDone,
+            wordsTotal,
+            // Tasks finish out of order; the rate at overall progress reads monotonically.
+            alpha: alphaAt(wordsDone),
+            loss: report.predictions > 0 ? report.lossSum / report.predictions : 0,
+            wordsPerSecond: sessionWordsSeen / Math.max(1e-9, (performance.now() - start) / 1000),
+          });
+        },
+        (error: unknown) => {
+          // The first failing task fails the run; later ones (often aborted by the pool's
+          // shutdown) must not surface as unhandled rejections.
+          failure ??= { error: workerFailure(error) };
+          inFlight.delete(running);
+        },
+      );
+      inFlight.add(running);
+    }
+    // The end of the run (finished or out of time) is an epoch end.
+    if (stopped || control.periodic) await checkpoint();
+    await drain();
+    await writing;
     if (failure) throw failure.error;
   } finally {
     await pool.destroy();
   }
-  return epochs;
+  return { ...state(), stopped, sessionWordsSeen };
+}
+
+/** A task's error, or the exit of its worker thread, as one line that says a worker failed. */
+function workerFailure(error: unknown): unknown {
+  if (error instanceof UserError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`a training worker failed: ${message}`, { cause: error });
 }

@@ -23,7 +23,18 @@ function readChunk(task: ChunkTask): void {
   if (filled < bytes.length) throw new Error(`encoded corpus ended early at entry ${task.offset + filled / 4}`);
 }
 
+/**
+ * Test hook: W2V_TEST_FAIL_TASK=N:throw or N:exit makes this worker's Nth task throw, or end
+ * the worker thread, so tests can check that a failing worker stops the run cleanly.
+ */
+const failAt = /^(\d+):(throw|exit)$/.exec(process.env.W2V_TEST_FAIL_TASK ?? '');
+let tasksStarted = 0;
+
 export default function trainChunk(task: ChunkTask): ChunkResult {
+  if (failAt && ++tasksStarted === Number(failAt[1])) {
+    if (failAt[2] === 'exit') process.exit(3);
+    throw new Error(`test hook W2V_TEST_FAIL_TASK: task ${tasksStarted} failed`);
+  }
   readChunk(task);
   kernel.trainChunk(setup.header, task.slot, task.entries, task.words, task.alphaStart, task.alphaEnd, task.seed);
   return readSlotResults(setup.memory.buffer, task.slot);
