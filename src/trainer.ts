@@ -132,13 +132,27 @@ export async function resumeEmbeddings(
   const checkpoint = await readCheckpoint(checkpointPath);
   let options: TrainOptions;
   try {
-    options = resolveTrainOptions({ ...checkpoint.header.options, ...definedOnly(overrides) });
+    options = resolveTrainOptions({ ...givenOptions(checkpoint.header.options), ...definedOnly(overrides) });
   } catch (error) {
     if (error instanceof UserError) throw new UserError(`${checkpointPath}: its options are not valid (${error.message})`);
     throw error;
   }
   await checkCorpusStamps(checkpointPath, checkpoint.header.corpus.files);
   return train(checkpoint.header.corpus.files.map((f) => f.path), options, observer, control, { path: checkpointPath, checkpoint });
+}
+
+/**
+ * Resolved options as if given by hand: without the loss-specific ones the loss does not read,
+ * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
+ */
+function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
+  const { hsTree, activation, margin, bands, ...shared } = saved;
+  return {
+    ...shared,
+    ...(saved.loss === 'hs' ? { hsTree } : {}),
+    ...(EXACT_LOSSES.includes(saved.loss) ? { activation, margin } : {}),
+    ...(saved.loss === 'dsoftmax' ? { bands } : {}),
+  };
 }
 
 function definedOnly<T extends object>(partial: T): Partial<T> {

@@ -1,34 +1,38 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
-import { trainEmbeddings } from '../trainer.js';
+import { resumeEmbeddings, trainEmbeddings, type TrainingObserver } from '../trainer.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
 import { createProgressObserver } from './progress.js';
+import { INTERRUPTED_EXIT_CODE, installStopSignals } from './stop-signals.js';
+import { checkWritableOutput } from './writable-output.js';
 
-/** Options the CLI sets directly; chunk size stays internal. */
 /**
- * Options the CLI sets directly; chunk size stays internal. Those that only some losses read
- * have no yargs default, so that giving one with another loss can be refused.
+ * Options the CLI sets directly; chunk size stays internal. None has a yargs default (the
+ * defaults are resolveTrainOptions'), so that an option given with a loss that does not read it,
+ * or given to a resumed run whose model it would change, can be refused.
  */
-type LossSpecific = 'negative' | 'hsTree' | 'activation' | 'margin';
-type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens' | 'bands' | LossSpecific> &
-  Partial<Pick<TrainOptions, 'alpha' | 'minAlpha' | LossSpecific>>;
+type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands'>>;
 
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
+/** Training options a resumed run may be given: they change how it runs, not the model. */
+const RESUMABLE_OPTION_KEYS: readonly (keyof CliTrainOptions)[] = ['workers', 'kernel'];
+
 interface TrainArgs extends CliTrainOptions {
   /** dsoftmax bands as text, parsed in the handler */
   bands?: string;
-  corpus: string[];
-  out: string;
+  corpus?: string[];
+  out?: string;
+  resume?: string;
+  checkpoint?: string;
+  checkpointEvery?: number;
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
@@ -47,14 +51,26 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       describe: 'UTF-8 text files, directories or .gz files; whitespace-separated tokens, one sentence per line',
       type: 'string',
       array: true,
-      demandOption: true,
     })
     .options({
-      out: { alias: 'o', type: 'string', demandOption: true, describe: 'Where to write the vectors (a report goes beside it as <out>.report.json)' },
-      model: { choices: ['sg', 'cbow'] as const, default: d.model, describe: 'sg: skip-gram; cbow: continuous bag of words (mean of context vectors)' },
+      out: {
+        alias: 'o',
+        type: 'string',
+        describe: 'Where to write the vectors (a report goes beside it as <out>.report.json); with --resume of <out>.checkpoint it defaults to <out>',
+      },
+      resume: {
+        type: 'string',
+        describe: 'Continue the run that wrote this checkpoint, on the corpus it names; only --out, --workers, --kernel, --format, --index, --checkpoint* and output flags may be given',
+      },
+      checkpoint: {
+        type: 'string',
+        describe: 'Keep a checkpoint here, replaced at every epoch end and every --checkpoint-every minutes (Ctrl-C writes one to <out>.checkpoint even without it)',
+      },
+      'checkpoint-every': { type: 'number', describe: `Minutes between checkpoints (implies --checkpoint <out>.checkpoint) [default: ${DEFAULT_CHECKPOINT_MINUTES}]` },
+      model: { choices: ['sg', 'cbow'] as const, defaultDescription: String(d.model), describe: 'sg: skip-gram; cbow: continuous bag of words (mean of context vectors)' },
       loss: {
         choices: LOSS_TYPES,
-        default: d.loss,
+        defaultDescription: String(d.loss),
         describe:
           'ns: negative sampling; hs: hierarchical softmax; nce: noise-contrastive estimation; sampled: sampled softmax; ' +
           'softmax: the exact softmax over every word; dsoftmax: differentiated softmax (frequency bands)',
@@ -69,95 +85,156 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         type: 'string',
         describe: 'dsoftmax: frequency bands as vocabulary share:dimension share, most frequent first [default: 0.1:0.5,0.3:0.3,0.6:0.2]',
       },
-      dim: { type: 'number', default: d.dim, describe: 'Dimension of the word vectors' },
-      window: { type: 'number', default: d.window, describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
+      dim: { type: 'number', defaultDescription: String(d.dim), describe: 'Dimension of the word vectors' },
+      window: { type: 'number', defaultDescription: String(d.window), describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
       negative: { type: 'number', describe: `Noise words per prediction (ns, nce, sampled) [default: ${d.negative}]` },
       'shared-negatives': {
         type: 'boolean',
-        default: d.sharedNegatives,
+        defaultDescription: String(d.sharedNegatives),
         describe: 'sg with ns, nce or sampled: draw noise words once per centre word and share them across its window (--no-shared-negatives: fresh ones per context word, as C word2vec)',
       },
-      'min-count': { type: 'number', default: d.minCount, describe: 'Ignore words seen fewer times than this' },
-      'max-vocab': { type: 'number', default: d.maxVocab, describe: 'Keep only this many most frequent words (0: no limit)' },
-      sample: { type: 'number', default: d.sample, describe: 'Subsampling threshold for frequent words (0 disables)' },
-      epochs: { alias: 'iter', type: 'number', default: d.epochs, describe: 'Passes over the corpus' },
+      'min-count': { type: 'number', defaultDescription: String(d.minCount), describe: 'Ignore words seen fewer times than this' },
+      'max-vocab': { type: 'number', defaultDescription: String(d.maxVocab), describe: 'Keep only this many most frequent words (0: no limit)' },
+      sample: { type: 'number', defaultDescription: String(d.sample), describe: 'Subsampling threshold for frequent words (0 disables)' },
+      epochs: { alias: 'iter', type: 'number', defaultDescription: String(d.epochs), describe: 'Passes over the corpus' },
       'max-words': {
         type: 'number',
-        default: d.maxWords,
+        defaultDescription: String(d.maxWords),
         describe: 'Stop after this many corpus words in all (0: no limit); the learning rate decays over them',
       },
       'max-seconds': {
         type: 'number',
-        default: d.maxSeconds,
+        defaultDescription: String(d.maxSeconds),
         describe: 'Stop training after this many seconds (0: no limit); the learning rate decays over them. Runs so cut are not repeatable',
       },
       alpha: { type: 'number', describe: 'Starting learning rate [default: 0.025 for sg, 0.05 for cbow]' },
       'min-alpha': { type: 'number', describe: 'Final learning rate, reached linearly [default: alpha * 1e-4]' },
-      workers: { alias: 'threads', type: 'number', default: d.workers, describe: 'Worker threads (default: all cores)' },
-      seed: { type: 'number', default: d.seed, describe: 'Random seed; with --workers 1 the output is byte-identical across runs' },
-      kernel: { choices: ['auto', 'wasm', 'ts'] as const, default: d.kernel, describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
+      workers: { alias: 'threads', type: 'number', defaultDescription: String(d.workers), describe: 'Worker threads (default: all cores)' },
+      seed: { type: 'number', defaultDescription: String(d.seed), describe: 'Random seed; with --workers 1 the output is byte-identical across runs' },
+      kernel: { choices: ['auto', 'wasm', 'ts'] as const, defaultDescription: String(d.kernel), describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
       format: { choices: ['bin', 'text'] as const, default: 'bin' as const, describe: 'word2vec binary or text format, as C word2vec writes them' },
-      'max-sentence-length': { type: 'number', default: d.maxSentenceLength, describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
+      'max-sentence-length': { type: 'number', defaultDescription: String(d.maxSentenceLength), describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
     }) as unknown as Argv<TrainArgs>;
 }
 
-/** Refuses an --out that cannot be written before hours of training, not after. */
-async function checkOutputPath(out: string): Promise<void> {
-  const stats = await stat(out).catch(() => undefined);
-  if (stats?.isDirectory()) throw new UserError(`--out ${out} is a directory: name a file, for example ${path.join(out, 'vectors.bin')}`);
+const DEFAULT_CHECKPOINT_MINUTES = 30;
+const CHECKPOINT_SUFFIX = '.checkpoint';
+
+/** `--dim` for `dim`: how the user wrote the option. */
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** A path as it can be pasted into a shell. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Where this run writes, what it checkpoints, and whether it resumes: decided and checked before any training. */
+interface RunPlan {
+  out: string;
+  checkpoint: { path: string; periodic: boolean; everySeconds: number };
+}
+
+async function planRun(args: TrainArgs): Promise<RunPlan> {
+  if (args.resume !== undefined) {
+    if (args.corpus && args.corpus.length > 0) {
+      throw new UserError(`--resume ${args.resume} continues on the corpus the checkpoint names; drop ${args.corpus.join(' ')}`);
+    }
+    for (const key of TRAIN_OPTION_KEYS) {
+      if (args[key] !== undefined && !RESUMABLE_OPTION_KEYS.includes(key)) {
+        throw new UserError(`${flagOf(key)} cannot be given with --resume: the checkpoint fixes the model's options; drop it`);
+      }
+    }
+    if (args.bands !== undefined) throw new UserError('--bands cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
+  } else if (!args.corpus || args.corpus.length === 0) {
+    throw new UserError('name a corpus (w2v train corpus.txt --out vectors.bin) or a checkpoint to continue (w2v train --resume vectors.bin.checkpoint)');
+  }
+  const out = args.out ?? (args.resume?.endsWith(CHECKPOINT_SUFFIX) ? args.resume.slice(0, -CHECKPOINT_SUFFIX.length) : undefined);
+  if (!out) throw new UserError(args.resume ? `--resume ${args.resume}: give --out, the file to write the vectors to` : 'give --out, the file to write the vectors to');
+  if (args.checkpointEvery !== undefined && !(Number.isFinite(args.checkpointEvery) && args.checkpointEvery > 0)) {
+    throw new UserError(`--checkpoint-every must be a positive number of minutes, got ${args.checkpointEvery}`);
+  }
+  // A resumed run was long enough to be stopped once: it keeps its checkpoint up to date.
+  const periodic = args.checkpoint !== undefined || args.checkpointEvery !== undefined || args.resume !== undefined;
+  const checkpointPath = args.checkpoint ?? args.resume ?? `${out}${CHECKPOINT_SUFFIX}`;
+  await checkWritableOutput('--out', out);
+  await checkWritableOutput(args.checkpoint !== undefined ? '--checkpoint' : 'the checkpoint', checkpointPath);
+  return { out, checkpoint: { path: checkpointPath, periodic, everySeconds: (args.checkpointEvery ?? DEFAULT_CHECKPOINT_MINUTES) * 60 } };
 }
 
 async function handler(args: TrainArgs): Promise<void> {
   const started = performance.now();
-  await checkOutputPath(args.out);
-  const observer = createProgressObserver(args.progress);
+  const run = await planRun(args);
+  const { out } = run;
+  const stop = installStopSignals(run.checkpoint.path);
+  const progress = createProgressObserver(args.progress);
+  const observer: TrainingObserver = {
+    ...progress,
+    onPhase(phase, detail) {
+      if (phase === 'train') stop.setPhase('train');
+      progress.onPhase?.(phase, detail);
+    },
+  };
   let model;
   try {
-    // yargs' argv also carries aliases and kebab-case twins: pass on only the training options.
-    const options = Object.fromEntries(TRAIN_OPTION_KEYS.map((key) => [key, args[key]])) as Partial<TrainOptions>;
-    if (args.bands !== undefined) options.bands = parseBands(args.bands);
-    model = await trainEmbeddings(
-      args.corpus,
-      options,
-      observer,
-    );
+    const control = { stop: stop.signal, checkpoint: run.checkpoint };
+    if (args.resume !== undefined) {
+      model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
+    } else {
+      // yargs' argv also carries aliases and kebab-case twins: pass on only the training options.
+      const options = Object.fromEntries(TRAIN_OPTION_KEYS.map((key) => [key, args[key]])) as Partial<TrainOptions>;
+      if (args.bands !== undefined) options.bands = parseBands(args.bands);
+      model = await trainEmbeddings(args.corpus ?? [], options, observer, control);
+    }
   } finally {
-    observer.stop();
+    progress.stop();
+  }
+  stop.setPhase('finish');
+  if (model.report.stopped) {
+    const defaultOut = run.checkpoint.path.endsWith(CHECKPOINT_SUFFIX) ? run.checkpoint.path.slice(0, -CHECKPOINT_SUFFIX.length) : undefined;
+    const command = `w2v train --resume ${shellWord(run.checkpoint.path)}${defaultOut === out ? '' : ` --out ${shellWord(out)}`}`;
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...model.report, checkpoint: run.checkpoint.path, resumeCommand: command })}\n`);
+    process.stderr.write(`w2v: stopped; checkpoint written to ${run.checkpoint.path}; resume with: ${command}\n`);
+    process.exit(INTERRUPTED_EXIT_CODE);
   }
   const exportStart = performance.now();
   const vectors = { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride };
-  await writeWord2vecFile(args.out, vectors, args.format);
+  await writeWord2vecFile(out, vectors, args.format);
   const { report } = model;
   const exportSeconds = (performance.now() - exportStart) / 1000;
   report.seconds.export = exportSeconds;
   let indexPath: string | undefined;
   if (args.index) {
-    const built = await buildIndexFile(args.out, new Embeddings(vectors));
+    const built = await buildIndexFile(out, new Embeddings(vectors));
     report.seconds.index = built.buildSeconds;
     indexPath = built.indexPath;
   }
   report.seconds.total = (performance.now() - started) / 1000;
-  const saved = { ...report, output: args.out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
-  await writeTextFileAtomically(reportPathFor(args.out), `${JSON.stringify(saved, null, 2)}\n`);
+  const saved = { ...report, output: out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
+  await writeTextFileAtomically(reportPathFor(out), `${JSON.stringify(saved, null, 2)}\n`);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(saved)}\n`);
+    stop.dispose();
     return;
   }
   const s = report.seconds;
   process.stdout.write(
-    `wrote ${args.out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
+    `wrote ${out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
       `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
+      (report.resumedFrom ? `resumed from ${report.resumedFrom.at(-1)}: ${report.trainSecondsInAll?.toFixed(2)} s of training in all\n` : '') +
       (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : ''),
   );
+  stop.dispose();
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
-  command: 'train <corpus..>',
+  command: 'train [corpus..]',
   describe: 'Train word vectors (skip-gram or CBOW; negative sampling, hierarchical softmax, NCE, sampled, exact or differentiated softmax)',
   builder,
   handler,
