@@ -23,7 +23,7 @@ export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16
 /** What is saved next to the index, because hnswlib's own file holds only the graph. */
 export interface IndexSidecar {
   format: 'w2v-hnsw';
-  version: 1;
+  version: typeof SIDECAR_VERSION;
   space: 'cosine';
   dim: number;
   count: number;
@@ -38,7 +38,15 @@ export interface IndexSidecar {
   vectors: { file: string; size: number; sha256: string };
   /** Word of each label: label i is row i of the vectors file. */
   words: string[];
+  /**
+   * The index file as written: hnswlib reads a damaged file without checks (it can crash the
+   * process or allocate without bound), so the file is verified against this before it is read.
+   */
+  index: { size: number; sha256: string };
 }
+
+/** Version 2 added `index`, the index file's size and checksum. */
+export const SIDECAR_VERSION = 2;
 
 export function defaultIndexPath(vectorsPath: string): string {
   return `${vectorsPath}.hnsw`;
@@ -107,6 +115,7 @@ export class NearestIndex {
   /** Loads an index and its sidecar; ef is set from the sidecar unless `ef` overrides it. */
   static async load(indexPath: string, options: { ef?: number } = {}): Promise<{ index: NearestIndex; sidecar: IndexSidecar }> {
     const sidecar = await readSidecar(indexPath);
+    await verifyIndexFile(indexPath, sidecar);
     const hnsw = new hnswlib.HierarchicalNSW('cosine', sidecar.dim);
     try {
       await hnsw.readIndex(indexPath);
@@ -162,9 +171,10 @@ export class NearestIndex {
     await writeFileAtomically(indexPath, async (_handle, tempPath) => {
       await this.hnsw.writeIndex(tempPath);
     });
+    const indexFile = { size: (await fsp.stat(indexPath)).size, sha256: await fileSha256(indexPath) };
     const sidecar: IndexSidecar = {
       format: 'w2v-hnsw',
-      version: 1,
+      version: SIDECAR_VERSION,
       space: 'cosine',
       dim: this.hnsw.getNumDimensions(),
       count: this.size,
@@ -175,6 +185,7 @@ export class NearestIndex {
       seed: this.params.seed,
       vectors: { file: path.basename(vectorsPath), size, sha256 },
       words: [...this.words],
+      index: indexFile,
     };
     await writeTextFileAtomically(sidecarPath(indexPath), `${JSON.stringify(sidecar)}\n`);
     return sidecar;
@@ -200,10 +211,58 @@ export async function readSidecar(indexPath: string): Promise<IndexSidecar> {
   } catch {
     throw new UserError(`${file}: not valid JSON; rebuild the index with w2v index`);
   }
-  if (sidecar?.format !== 'w2v-hnsw' || sidecar.version !== 1 || !Array.isArray(sidecar.words) || sidecar.words.length !== sidecar.count) {
+  if (sidecar?.format !== 'w2v-hnsw' || sidecar.version !== SIDECAR_VERSION) {
     throw new UserError(`${file}: not a w2v index sidecar (or from another version); rebuild the index with w2v index`);
   }
+  if (!wellFormed(sidecar)) throw new UserError(`${file}: the index sidecar is damaged; rebuild the index with w2v index`);
   return sidecar;
+}
+
+const isCount = (value: unknown, min = 0): boolean => Number.isSafeInteger(value) && (value as number) >= min;
+const isHex = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+function wellFormed(s: IndexSidecar): boolean {
+  return (
+    s.space === 'cosine' &&
+    isCount(s.dim, 1) && isCount(s.count, 1) && isCount(s.M, 2) && isCount(s.efConstruction, 1) && isCount(s.ef, 1) && isCount(s.seed) &&
+    Array.isArray(s.words) && s.words.length === s.count && s.words.every((w) => typeof w === 'string') &&
+    typeof s.vectors === 'object' && s.vectors !== null && typeof s.vectors.file === 'string' && isCount(s.vectors.size) && isHex(s.vectors.sha256) &&
+    typeof s.index === 'object' && s.index !== null && isCount(s.index.size) && isHex(s.index.sha256)
+  );
+}
+
+/** hnswlib's file header: the fields before the graph, as hnswalg.h's saveIndex writes them. */
+const HNSW_HEADER_BYTES = 96;
+
+/**
+ * Checks the index file against its sidecar before hnswlib sees it: the size and checksum it
+ * was written with, and a header that describes the sidecar's count and dimension (so a sidecar
+ * edited by hand cannot make hnswlib read vectors of the wrong size).
+ */
+async function verifyIndexFile(indexPath: string, sidecar: IndexSidecar): Promise<void> {
+  const damaged = (why: string) => new UserError(`${indexPath}: ${why}; rebuild it with w2v index`);
+  const info = await fsp.stat(indexPath).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT') throw new UserError(`${indexPath}: no such index file; build it with w2v index`);
+    throw error;
+  });
+  if (!info.isFile()) throw damaged('not an index file');
+  if (info.size !== sidecar.index.size) throw damaged(`${info.size} bytes, but its sidecar says ${sidecar.index.size}`);
+  if ((await fileSha256(indexPath)) !== sidecar.index.sha256) throw damaged('the index file is damaged (checksum mismatch)');
+  const header = Buffer.alloc(HNSW_HEADER_BYTES);
+  const handle = await fsp.open(indexPath, 'r');
+  try {
+    await handle.read(header, 0, HNSW_HEADER_BYTES, 0);
+  } finally {
+    await handle.close();
+  }
+  const count = Number(header.readBigUInt64LE(16));
+  const bytesPerElement = Number(header.readBigUInt64LE(24));
+  const linksBytes = Number(header.readBigUInt64LE(40));
+  const maxM0 = Number(header.readBigUInt64LE(64));
+  const M = Number(header.readBigUInt64LE(72));
+  const consistent =
+    count === sidecar.count && M === sidecar.M && maxM0 === 2 * M && linksBytes === maxM0 * 4 + 4 && bytesPerElement === linksBytes + sidecar.dim * 4 + 8;
+  if (!consistent) throw damaged(`it does not hold ${sidecar.count} vectors of dimension ${sidecar.dim} as its sidecar says`);
 }
 
 /** Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v index` and `w2v train --index`. */
