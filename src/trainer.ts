@@ -76,6 +76,8 @@ export interface TrainingReport {
   resumedFrom?: string[];
   /** Training seconds over the whole run, resumes included (resumed runs only; `seconds.train` is this session's). */
   trainSecondsInAll?: number;
+  /** Checkpoints this session wrote (when it keeps one). */
+  checkpointsWritten?: number;
   /** Present when the run was stopped before its end: where its checkpoint went. */
   stopped?: { checkpoint?: string };
 }
@@ -283,6 +285,7 @@ async function train(
       trainWordsPerSecond: (corpus.corpusTokens * (run.sessionWordsSeen / Math.max(1, corpus.trainingWords))) / trainSeconds,
       epochs,
       ...(resumedFrom.length > 0 ? { resumedFrom, trainSecondsInAll: run.trainSeconds } : {}),
+      ...(control.checkpoint ? { checkpointsWritten: run.checkpointsWritten } : {}),
       ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
     };
     return {
@@ -398,7 +401,7 @@ async function runEpochs(
   memory: WebAssembly.Memory,
   observer: TrainingObserver,
   control: RunControl,
-): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number }> {
+): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number; checkpointsWritten: number }> {
   const setup: WorkerSetup = {
     memory,
     module: kernel === 'wasm' ? compileKernelModule() : undefined,
@@ -436,6 +439,7 @@ async function runEpochs(
   let stopped = false;
   let lastCheckpoint = performance.now();
   let writing: Promise<void> = Promise.resolve();
+  let checkpointsWritten = 0;
   const state = (): ScheduleState => ({ completed: done.snapshot(), epochs: epochs.map((e) => ({ ...e })), trainSeconds: elapsedMs() / 1000 });
   const drain = async () => {
     await Promise.all(inFlight);
@@ -447,6 +451,7 @@ async function runEpochs(
     // One write at a time; the weights are copied now, while no task runs.
     await writing;
     writing = control.saveCheckpoint(state());
+    checkpointsWritten++;
     // A failed write fails the run at the next await of `writing`, not as an unhandled rejection.
     writing.catch((error: unknown) => {
       failure ??= { error };
@@ -531,7 +536,7 @@ async function runEpochs(
   } finally {
     await pool.destroy();
   }
-  return { ...state(), stopped, sessionWordsSeen };
+  return { ...state(), stopped, sessionWordsSeen, checkpointsWritten };
 }
 
 /** A task's error, or the exit of its worker thread, as one line that says a worker failed. */
