@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { readWord2vecFile } from '../src/word2vec-format.js';
+import { runCli, type CliResult } from './support/cli.js';
 
-/** dist/test/cli-train.test.js → the project root. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const QUICK = ['--workers', '1', '--epochs', '1', '--dim', '8', '--min-count', '1', '--no-progress'];
 
 const TRAIN_OPTIONS = [
   '--model', '--loss', '--hs-tree', '--activation', '--margin', '--bands', '--dim', '--window', '--negative', '--min-count', '--max-vocab', '--sample', '--epochs',
-  '--alpha', '--min-alpha', '--workers', '--seed', '--format', '--json', '--progress', '--kernel',
+  '--alpha', '--min-alpha', '--workers', '--seed', '--format', '--json', '--progress', '--kernel', '--resume', '--checkpoint', '--checkpoint-every',
 ];
 
 let dir = '';
@@ -26,25 +22,9 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI with TMPDIR pointing into `tmp`, so the trainer's work directory can be checked too. */
-function w2v(args: string[], tmp?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, W2V_DEBUG: '' };
-    if (tmp) Object.assign(env, { TMPDIR: tmp, TMP: tmp, TEMP: tmp });
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function w2v(args: string[], tmp?: string, env?: Record<string, string>): Promise<CliResult> {
+  return runCli(args, { tmp, env });
 }
 
 /** A fresh case directory holding the corpus, the outputs, and a private TMPDIR. */
@@ -258,10 +238,11 @@ describe('w2v train', () => {
       const missing = await w2v(['train', path.join(c.dir, 'nope.txt'), '--out', path.join(c.dir, 'v.bin'), ...QUICK], c.tmp);
       assert.equal(missing.code, 1, missing.stderr);
       assert.doesNotMatch(missing.stderr, /see w2v --help/);
-      // An unexpected I/O error (the output's parent is a file): the W2V_DEBUG hint, not the usage hint.
-      const io = await w2v(['train', c.corpus, '--out', path.join(c.corpus, 'v.bin'), ...QUICK], c.tmp);
-      assert.equal(io.code, 1, io.stderr);
-      assert.match(io.stderr, /W2V_DEBUG/);
+      // An unexpected error (a worker's, through the test hook): the W2V_DEBUG hint, not the usage hint.
+      const failing = await w2v(['train', c.corpus, '--out', path.join(c.dir, 'v.bin'), ...QUICK], c.tmp, { W2V_TEST_FAIL_TASK: '1:throw' });
+      assert.equal(failing.code, 1, failing.stderr);
+      assert.match(failing.stderr, /W2V_DEBUG/);
+      assert.doesNotMatch(failing.stderr, /see w2v --help/);
     });
 
     it('messages say what was wrong', async () => {
@@ -285,7 +266,7 @@ describe('w2v --help', () => {
   it('w2v --help exits 0 and lists the train command', async () => {
     const r = await w2v(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /w2v train <corpus\.\.>/);
+    assert.match(r.stdout, /w2v train \[corpus\.\.\]/);
   });
 
   it('w2v train --help exits 0 and mentions every train option', async () => {
