@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ENOSPC_PRELOAD, assertOneLineFailure, runCli } from './support/cli.js';
+import { plantedCorpus } from './support/planted-corpus.js';
+
+const SMALL = ['--dim', '8', '--min-count', '1', '--sample', '0', '--no-progress'];
+const QUICK = [...SMALL, '--epochs', '2', '--workers', '1'];
+
+let root = '';
+let cases = 0;
+let corpus = '';
+before(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'w2v-failures-test-'));
+  corpus = path.join(root, 'planted.txt');
+  writeFileSync(corpus, plantedCorpus(500, 9));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function caseDir(): { dir: string; tmp: string } {
+  const dir = path.join(root, `case${cases++}`);
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  return { dir, tmp };
+}
+
+/** Everything in `dir` but the private TMPDIR, which must be empty: what a failed command left. */
+function leftIn(dir: string, tmp: string): string[] {
+  assert.deepEqual(readdirSync(tmp), [], 'the trainer removed its work directory');
+  return readdirSync(dir).filter((f) => f !== 'tmp').sort();
+}
+
+/** The disk "fills up" after this many bytes written by the main thread. */
+const fullDiskAfter = (bytes: number) => ({ imports: [ENOSPC_PRELOAD], env: { W2V_TEST_ENOSPC_AFTER: String(bytes) } });
+
+describe('an --out that cannot be written is refused before training, in one line', { concurrency: 3 }, () => {
+  // Progress stays on: the one line proves that not even the corpus was read.
+  it('under a file (/dev/null/x.bin)', async () => {
+    const r = await runCli(['train', corpus, '--out', '/dev/null/x.bin', '--epochs', '1']);
+    assertOneLineFailure(r, /--out \/dev\/null\/x\.bin: \/dev\/null is not a folder; choose another place/);
+  });
+
+  it('in a read-only place (/sys)', async () => {
+    const r = await runCli(['train', corpus, '--out', '/sys/w2v-test-vectors.bin', '--epochs', '1']);
+    assertOneLineFailure(r, /--out \/sys\/w2v-test-vectors\.bin: cannot write in \/sys \(permission denied\)/);
+  });
+
+  it('a --checkpoint that cannot be written', async () => {
+    const { dir, tmp } = caseDir();
+    const r = await runCli(['train', corpus, '--out', path.join(dir, 'v.bin'), '--checkpoint', '/dev/null/ck', '--epochs', '1'], { tmp });
+    assertOneLineFailure(r, /--checkpoint \/dev\/null\/ck: \/dev\/null is not a folder/);
+    assert.deepEqual(leftIn(dir, tmp), []);
+  });
+
+  it('a folder that does not exist yet is fine: it is created', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'new', 'deeper', 'v.bin');
+    const r = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(path.dirname(out)).sort(), ['v.bin', 'v.bin.report.json']);
+  });
+});
+
+describe('a full disk (ENOSPC, injected): one line, no partial file, what existed stays intact', { concurrency: 3 }, () => {
+  const diskFull = /the disk is full/;
+
+  it('while writing the vectors', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    writeFileSync(out, 'the previous vectors');
+    const r = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp, ...fullDiskAfter(1000) });
+    assertOneLineFailure(r, diskFull);
+    assert.deepEqual(leftIn(dir, tmp), ['v.bin'], 'no temporary file, no report');
+    assert.equal(readFileSync(out, 'utf8'), 'the previous vectors');
+  });
+
+  it('while writing a checkpoint', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const checkpoint = path.join(dir, 'run.ckpt');
+    const first = await runCli(['train', corpus, '--out', out, '--checkpoint', checkpoint, ...QUICK], { tmp });
+    assert.equal(first.code, 0, first.stderr);
+    rmSync(out);
+    rmSync(`${out}.report.json`);
+    const before = readFileSync(checkpoint);
+    const r = await runCli(['train', corpus, '--out', out, '--checkpoint', checkpoint, ...QUICK], { tmp, ...fullDiskAfter(0) });
+    assertOneLineFailure(r, diskFull);
+    assert.deepEqual(leftIn(dir, tmp), ['run.ckpt']);
+    assert.ok(readFileSync(checkpoint).equals(before), 'the previous checkpoint is untouched');
+  });
+
+  it('while writing the index (w2v index over an existing one)', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const trained = await runCli(['train', corpus, '--out', out, '--index', ...QUICK], { tmp });
+    assert.equal(trained.code, 0, trained.stderr);
+    const index = readFileSync(`${out}.hnsw`);
+    const sidecar = readFileSync(`${out}.hnsw.json`);
+    const r = await runCli(['index', out, '--ef', '20'], { tmp, ...fullDiskAfter(0) });
+    assertOneLineFailure(r, diskFull);
+    assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.hnsw', 'v.bin.hnsw.json', 'v.bin.report.json']);
+    assert.ok(readFileSync(`${out}.hnsw`).equals(index));
+    assert.ok(readFileSync(`${out}.hnsw.json`).equals(sidecar));
+  });
+
+  it('while exporting', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
+    assert.equal(trained.code, 0, trained.stderr);
+    const r = await runCli(['export', out, '--format', 'csv', '--out', path.join(dir, 'v.csv')], { tmp, ...fullDiskAfter(200) });
+    assertOneLineFailure(r, diskFull);
+    assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
+  });
+});
+
+describe('a training worker that fails stops the run with its error in one line', { concurrency: 2 }, () => {
+  for (const [how, message] of [
+    ['throw', /a training worker failed: test hook W2V_TEST_FAIL_TASK: task 3 failed/],
+    ['exit', /a training worker failed: worker exited with code: 3/],
+  ] as const) {
+    it(`a worker that ${how === 'throw' ? 'throws' : 'exits'} in its 3rd task`, async () => {
+      const { dir, tmp } = caseDir();
+      const out = path.join(dir, 'v.bin');
+      const r = await runCli(['train', corpus, '--out', out, ...SMALL, '--workers', '2', '--epochs', '40'], {
+        tmp,
+        env: { W2V_TEST_FAIL_TASK: `3:${how}` },
+        timeoutMs: 30_000,
+      });
+      assertOneLineFailure(r, message);
+      assert.deepEqual(leftIn(dir, tmp), [], 'no vectors, report, checkpoint or temporary file');
+    });
+  }
+});
