@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { writeFileAtomically } from './atomic-file.js';
-import { UserError, errnoCode } from './errors.js';
+import { UserError, openFailure } from './errors.js';
 import type { TrainOptions } from './options.js';
 import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
 
@@ -99,11 +99,7 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   try {
     bytes = await fsp.readFile(file);
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') throw new UserError(`${file}: no such checkpoint file`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a directory, not a checkpoint file`);
-    if (code === 'EACCES') throw new UserError(`${file}: permission denied`);
-    throw error;
+    throw openFailure(file, 'checkpoint file', error);
   }
   if (bytes.length < PREFIX_BYTES || !bytes.subarray(0, 8).equals(MAGIC)) throw refuse('not a w2v checkpoint');
   const version = bytes.readUInt32LE(8);

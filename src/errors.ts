@@ -17,3 +17,12 @@ export function errnoCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The usual reasons a file cannot be opened, as a one-line UserError naming it; other errors pass through. */
+export function openFailure(file: string, what: string, error: unknown): unknown {
+  const code = errnoCode(error);
+  if (code === 'ENOENT') return new UserError(`${file}: no such ${what}`);
+  if (code === 'EISDIR') return new UserError(`${file}: is a directory, not a ${what}`);
+  if (code === 'EACCES') return new UserError(`${file}: permission denied`);
+  return error;
+}

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { open, type FileHandle } from 'node:fs/promises';
 import { writeFileAtomically } from './atomic-file.js';
-import { UserError, errnoCode } from './errors.js';
+import { UserError, openFailure } from './errors.js';
 
 /** Words and their vectors, row i belonging to words[i]. */
 export interface WordVectors {
@@ -250,11 +250,7 @@ export async function readWord2vecFile(path: string, options: { limit?: number }
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') throw new UserError(`${path}: no such vectors file`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory, not a vectors file`);
-    if (code === 'EACCES') throw new UserError(`${path}: permission denied`);
-    throw error;
+    throw openFailure(path, 'vectors file', error);
   }
   try {
     const size = (await handle.stat()).size;

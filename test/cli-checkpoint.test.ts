@@ -1,36 +1,26 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { readCheckpoint } from '../src/checkpoint.js';
 import { Embeddings } from '../src/embeddings.js';
 import { readWord2vecFile } from '../src/word2vec-format.js';
 import { assertOneLineFailure, runCli, type CliResult } from './support/cli.js';
-import { WORDS_PER_TOPIC, plantedCorpus, topicOf } from './support/planted-corpus.js';
+import { caseDirectories } from './support/case-dirs.js';
+import { WORDS_PER_TOPIC, topicOf, writePlantedCorpus } from './support/planted-corpus.js';
 
 // A few seconds of training on a small planted corpus: long enough to be stopped partway.
 // One task per epoch (the corpus is one chunk), so the plan has 300 tasks.
 const EPOCHS = 300;
 const RUN = ['--epochs', String(EPOCHS), '--dim', '16', '--min-count', '1', '--model', 'sg', '--sample', '0', '--seed', '3', '--no-progress'];
 
-let root = '';
-let cases = 0;
+const cases = caseDirectories('w2v-checkpoint-test-');
+const caseDir = cases.next;
 let corpus = '';
 before(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'w2v-checkpoint-test-'));
-  corpus = path.join(root, 'planted.txt');
-  writeFileSync(corpus, plantedCorpus(2000, 5));
+  corpus = writePlantedCorpus(cases.root(), 2000, 5);
 });
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function caseDir(): { dir: string; tmp: string } {
-  const dir = path.join(root, `case${cases++}`);
-  const tmp = path.join(dir, 'tmp');
-  mkdirSync(tmp, { recursive: true });
-  return { dir, tmp };
-}
 
 /** Sends `signal` (twice when `twice`) once the trainer says it is training, plus `delayMs`. */
 function signalWhenTraining(signal: NodeJS.Signals, delayMs: number, twice = false) {
@@ -229,7 +219,7 @@ describe('Ctrl-C, checkpoint and --resume', () => {
     });
 
     it('neither a corpus nor --resume', async () => {
-      assertOneLineFailure(await runCli(['train', '--out', path.join(root, 'x.bin')], { tmp }), /name a corpus .* or a checkpoint to continue/);
+      assertOneLineFailure(await runCli(['train', '--out', path.join(cases.root(), 'x.bin')], { tmp }), /name a corpus .* or a checkpoint to continue/);
     });
 
     it('a corpus that changed size, or changed words at the same size', async () => {

@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ENOSPC_PRELOAD, assertOneLineFailure, runCli } from './support/cli.js';
-import { plantedCorpus } from './support/planted-corpus.js';
+import { caseDirectories } from './support/case-dirs.js';
+import { writePlantedCorpus } from './support/planted-corpus.js';
 
 const SMALL = ['--dim', '8', '--min-count', '1', '--sample', '0', '--no-progress'];
 const QUICK = [...SMALL, '--epochs', '2', '--workers', '1'];
 
-let root = '';
-let cases = 0;
+const cases = caseDirectories('w2v-failures-test-');
+const caseDir = cases.next;
 let corpus = '';
 before(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'w2v-failures-test-'));
-  corpus = path.join(root, 'planted.txt');
-  writeFileSync(corpus, plantedCorpus(500, 9));
+  corpus = writePlantedCorpus(cases.root(), 500, 9);
 });
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function caseDir(): { dir: string; tmp: string } {
-  const dir = path.join(root, `case${cases++}`);
-  const tmp = path.join(dir, 'tmp');
-  mkdirSync(tmp, { recursive: true });
-  return { dir, tmp };
-}
 
 /** Everything in `dir` but the private TMPDIR, which must be empty: what a failed command left. */
 function leftIn(dir: string, tmp: string): string[] {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Random } from '../src/random.js';
 import { runCli, type CliResult } from './support/cli.js';
-import { plantedCorpus } from './support/planted-corpus.js';
+import { writePlantedCorpus } from './support/planted-corpus.js';
 
 // Truncated and randomly mutated copies of good files, fed to every reader through the CLI.
 // Seeded, so a failure names a case that reproduces. A reader must answer within the time limit
@@ -19,8 +19,7 @@ let root = '';
 const good = { bin: '', text: '', index: '', sidecar: '', checkpoint: '' };
 before(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'w2v-corrupt-test-'));
-  const corpus = path.join(root, 'planted.txt');
-  writeFileSync(corpus, plantedCorpus(400, 11));
+  const corpus = writePlantedCorpus(root, 400, 11);
   const common = ['--dim', '8', '--min-count', '1', '--workers', '1', '--no-progress'];
   const bin = path.join(root, 'good.bin');
   assert.equal((await runCli(['train', corpus, '--out', bin, '--epochs', '2', '--index', ...common])).code, 0);

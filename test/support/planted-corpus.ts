@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Random } from '../../src/random.js';
 
 export const TOPICS = 8;
@@ -22,4 +24,11 @@ export function plantedCorpus(sentences: number, seed: number): string {
 /** `t3w5` → `t3`. */
 export function topicOf(word: string): string {
   return word.slice(0, word.indexOf('w'));
+}
+
+/** Writes a planted corpus as `planted.txt` in `dir` and returns its path. */
+export function writePlantedCorpus(dir: string, sentences: number, seed: number): string {
+  const file = path.join(dir, 'planted.txt');
+  writeFileSync(file, plantedCorpus(sentences, seed));
+  return file;
 }
