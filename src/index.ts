@@ -1,6 +1,8 @@
 // The library entry point: the same options as the CLI, no CLI code.
-export { trainEmbeddings } from './trainer.js';
-export type { TrainedModel, TrainingReport, TrainingObserver, TrainingProgress, EpochReport } from './trainer.js';
+export { trainEmbeddings, resumeEmbeddings } from './trainer.js';
+export type { TrainedModel, TrainingReport, TrainingObserver, TrainingProgress, TrainingControl, EpochReport } from './trainer.js';
+export { readCheckpoint } from './checkpoint.js';
+export type { Checkpoint, CheckpointHeader } from './checkpoint.js';
 export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions } from './options.js';
 export type { TrainOptions, ModelType, LossType, KernelChoice, Activation, HsTree, Band } from './options.js';
 export { logProbability, definesDistribution, predictionInputs } from './output-layer.js';

@@ -535,6 +535,8 @@ async function runEpochs(
     if (failure) throw failure.error;
   } finally {
     await pool.destroy();
+    // A failed run still lets a checkpoint being written finish (or remove its temporary file).
+    await writing.catch(() => undefined);
   }
   return { ...state(), stopped, sessionWordsSeen, checkpointsWritten };
 }

@@ -1,4 +1,5 @@
 import { UserError, errnoCode } from '../errors.js';
+import { removeTransientPathsSync } from '../exit-cleanup.js';
 
 /**
  * Prints a failure as one line and exits non-zero. User errors carry their own advice;
@@ -6,6 +7,8 @@ import { UserError, errnoCode } from '../errors.js';
  * W2V_DEBUG is set so that ordinary runs never dump a trace.
  */
 export function reportFailure(error: unknown, usage: boolean): never {
+  // Whatever was being written when the failure came must not outlive the exit.
+  removeTransientPathsSync();
   // Some messages (yargs' "Invalid values:" among them) span lines; the contract is one line.
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   if (error instanceof UserError || usage) {
