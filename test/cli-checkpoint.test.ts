@@ -8,7 +8,7 @@ import { Embeddings } from '../src/embeddings.js';
 import { readWord2vecFile } from '../src/word2vec-format.js';
 import { assertOneLineFailure, runCli, type CliResult } from './support/cli.js';
 import { caseDirectories } from './support/case-dirs.js';
-import { WORDS_PER_TOPIC, topicOf, writePlantedCorpus } from './support/planted-corpus.js';
+import { WORDS_PER_TOPIC, plantedCorpus, topicOf, writePlantedCorpus } from './support/planted-corpus.js';
 
 // A few seconds of training on a small planted corpus: long enough to be stopped partway.
 // One task per epoch (the corpus is one chunk), so the plan has 300 tasks.
@@ -143,6 +143,27 @@ describe('Ctrl-C, checkpoint and --resume', () => {
     // The checkpoint either was complete before the second signal or was never renamed into place.
     const checkpoint = path.join(dir, 'v.bin.checkpoint');
     if (existsSync(checkpoint)) await readCheckpoint(checkpoint);
+  });
+
+  it('SIGINT while the corpus is read exits at once: nothing to resume, nothing left behind', async () => {
+    const { dir, tmp } = caseDir();
+    // About 20 MB: long enough to read that the signal lands before training.
+    const big = path.join(dir, 'big.txt');
+    writeFileSync(big, plantedCorpus(20_000, 8).repeat(16));
+    let sent = false;
+    const r = await runCli(['train', big, '--out', path.join(dir, 'v.bin'), '--epochs', '1', '--min-count', '1'], {
+      tmp,
+      onStderr: (child, stderr) => {
+        if (!sent && /w2v: reading /.test(stderr)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /SIGINT: stopped before training started; nothing to resume\n$/);
+    assert.deepEqual(readdirSync(dir).sort(), ['big.txt', 'tmp']);
+    assert.deepEqual(readdirSync(tmp), [], 'the work directory is removed on the immediate exit');
   });
 
   it('--checkpoint is replaced at every epoch end; after a crash (SIGKILL) the run resumes from it to the same bytes', async () => {
