@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { DiskFullError, errnoCode } from './errors.js';
 import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
 
 /**
@@ -32,10 +33,17 @@ export async function writeFileAtomically(
   } catch (error) {
     await handle.close().catch(() => undefined);
     await fsp.rm(tempPath, { force: true });
-    throw error;
+    throw fullDisk(target, error) ?? error;
   } finally {
     releaseTransientPath(tempPath);
   }
+}
+
+/** A full disk (or quota) is the user's to fix: one line naming the file, saying nothing was replaced. */
+function fullDisk(target: string, error: unknown): DiskFullError | undefined {
+  const code = errnoCode(error);
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new DiskFullError(`${target}: the disk is full (${code}); nothing was written and any previous file is unchanged; free space or write elsewhere`, { cause: error });
 }
 
 /** Convenience for small outputs that are already in memory (reports, sidecars). */

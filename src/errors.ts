@@ -10,6 +10,11 @@ export class UserError extends Error {
   }
 }
 
+/** A write that found the disk full (ENOSPC, EDQUOT): the user's to fix, and nothing was replaced. */
+export class DiskFullError extends UserError {
+  override name = 'DiskFullError';
+}
+
 /** Node's errno-style errors carry a `code`; this narrows to them without `any`. */
 export function errnoCode(error: unknown): string | undefined {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {

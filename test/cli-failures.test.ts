@@ -54,14 +54,15 @@ describe('an --out that cannot be written is refused before training, in one lin
 });
 
 describe('a full disk (ENOSPC, injected): one line, no partial file, what existed stays intact', { concurrency: 3 }, () => {
-  const diskFull = /the disk is full/;
+  /** One line naming the file that could not be written. */
+  const diskFull = (file: string) => new RegExp(`${file.replace(/\./g, '\\.')}: the disk is full \\(ENOSPC\\); nothing was written`);
 
   it('while writing the vectors', async () => {
     const { dir, tmp } = caseDir();
     const out = path.join(dir, 'v.bin');
     writeFileSync(out, 'the previous vectors');
     const r = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp, ...fullDiskAfter(1000) });
-    assertOneLineFailure(r, diskFull);
+    assertOneLineFailure(r, diskFull('v.bin'));
     assert.deepEqual(leftIn(dir, tmp), ['v.bin'], 'no temporary file, no report');
     assert.equal(readFileSync(out, 'utf8'), 'the previous vectors');
   });
@@ -76,7 +77,7 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
     rmSync(`${out}.report.json`);
     const before = readFileSync(checkpoint);
     const r = await runCli(['train', corpus, '--out', out, '--checkpoint', checkpoint, ...QUICK], { tmp, ...fullDiskAfter(0) });
-    assertOneLineFailure(r, diskFull);
+    assertOneLineFailure(r, diskFull('run.ckpt'));
     assert.deepEqual(leftIn(dir, tmp), ['run.ckpt']);
     assert.ok(readFileSync(checkpoint).equals(before), 'the previous checkpoint is untouched');
   });
@@ -89,10 +90,22 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
     const index = readFileSync(`${out}.hnsw`);
     const sidecar = readFileSync(`${out}.hnsw.json`);
     const r = await runCli(['index', out, '--ef', '20'], { tmp, ...fullDiskAfter(0) });
-    assertOneLineFailure(r, diskFull);
+    assertOneLineFailure(r, diskFull('v.bin.hnsw'));
     assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.hnsw', 'v.bin.hnsw.json', 'v.bin.report.json']);
     assert.ok(readFileSync(`${out}.hnsw`).equals(index));
     assert.ok(readFileSync(`${out}.hnsw.json`).equals(sidecar));
+  });
+
+  it('while neighbors saves the index it built: it answers from the unsaved index', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
+    assert.equal(trained.code, 0, trained.stderr);
+    const r = await runCli(['neighbors', out, 't0w0', '-k', '2', '--index'], { tmp, ...fullDiskAfter(0) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^t0w0\n( {2}\S+ +-?\d\.\d{4}\n){2}$/);
+    assert.match(r.stderr, /could not save the index \(.*v\.bin\.hnsw: the disk is full \(ENOSPC\).*\); using it unsaved\n$/);
+    assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
   });
 
   it('while exporting', async () => {
@@ -101,7 +114,7 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
     const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
     assert.equal(trained.code, 0, trained.stderr);
     const r = await runCli(['export', out, '--format', 'csv', '--out', path.join(dir, 'v.csv')], { tmp, ...fullDiskAfter(200) });
-    assertOneLineFailure(r, diskFull);
+    assertOneLineFailure(r, diskFull('v.csv'));
     assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
   });
 });

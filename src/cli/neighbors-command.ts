@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, UnknownWordError, type Neighbor } from '../embeddings.js';
-import { UserError } from '../errors.js';
+import { DiskFullError, UserError } from '../errors.js';
 import { NearestIndex, buildIndexFile, defaultIndexPath, staleReason } from '../nearest.js';
 import { chooseSearch, type SearchWay } from '../search-choice.js';
 import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
@@ -53,7 +53,7 @@ async function indexSearcher(args: NeighborsArgs, embeddings: Embeddings): Promi
     try {
       index = (await buildIndexFile(args.vectors, embeddings, { out: indexPath, ef })).index;
     } catch (error) {
-      if (error instanceof UserError) throw error;
+      if (error instanceof UserError && !(error instanceof DiskFullError)) throw error;
       // Answering does not need the saved file: say why it was not kept and go on in memory.
       process.stderr.write(`w2v: could not save the index (${error instanceof Error ? error.message : String(error)}); using it unsaved\n`);
       index = NearestIndex.build(embeddings, { ef });
