@@ -22,16 +22,13 @@ before(() => {
   corpus = writePlantedCorpus(cases.root(), 2000, 5);
 });
 
-/** Sends `signal` (twice when `twice`) once the trainer says it is training, plus `delayMs`. */
-function signalWhenTraining(signal: NodeJS.Signals, delayMs: number, twice = false) {
+/** Sends `signal` once the trainer says it is training, plus `delayMs`. */
+function signalWhenTraining(signal: NodeJS.Signals, delayMs: number) {
   let sent = false;
   return (child: ChildProcess, stderr: string) => {
     if (sent || !/w2v: training /.test(stderr)) return;
     sent = true;
-    setTimeout(() => {
-      child.kill(signal);
-      if (twice) setTimeout(() => child.kill(signal), 5);
-    }, delayMs);
+    setTimeout(() => child.kill(signal), delayMs);
   };
 }
 
@@ -131,12 +128,27 @@ describe('Ctrl-C, checkpoint and --resume', () => {
   it('a second SIGINT exits at once, leaving no vectors and no temporary file', async () => {
     const { dir, tmp } = caseDir();
     const out = path.join(dir, 'v.bin');
-    const r = await runCli(['train', corpus, '--out', out, '--workers', '1', ...RUN.filter((a) => a !== '--no-progress')], {
+    // Tasks of 2^18 words (a tenth of a second or more), so that the second signal, sent once the
+    // first one is acknowledged, lands while the running task is still finishing.
+    const long = path.join(dir, 'long.txt');
+    writeFileSync(long, plantedCorpus(20_000, 8).repeat(4));
+    let first = false;
+    let second = false;
+    const r = await runCli(['train', long, '--out', out, '--workers', '1', '--epochs', '3', '--min-count', '1', '--sample', '0'], {
       tmp,
-      onStderr: signalWhenTraining('SIGINT', 100, true),
+      onStderr: (child, stderr) => {
+        if (!/w2v: training /.test(stderr)) return;
+        if (!first) {
+          first = true;
+          setTimeout(() => child.kill('SIGINT'), 100);
+        } else if (!second && /stopping after the running tasks/.test(stderr)) {
+          second = true;
+          child.kill('SIGINT');
+        }
+      },
     });
     assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /SIGINT again: stopped at once/);
+    assert.match(r.stderr, /SIGINT again: stopped at once; nothing more was written\n$/);
     assert.ok(!existsSync(out));
     assert.deepEqual(tempFilesIn(dir), [], 'an unfinished checkpoint write leaves no temporary file');
     assert.deepEqual(readdirSync(tmp), [], 'nor the work directory');
