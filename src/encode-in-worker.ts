@@ -1,26 +1,27 @@
 import { Worker } from 'node:worker_threads';
-import type { EncodedCorpus, EncodeOptions } from './encoded-corpus.js';
+import type { EncodedCorpus, EncodeOptions, ReadProgress } from './encoded-corpus.js';
 import { UserError } from './errors.js';
 
 const WORKER_URL = new URL('../workers/encode-worker.js', import.meta.url);
 
 export interface EncodeRequest {
   files: string[];
-  options: Omit<EncodeOptions, 'onTokens'>;
+  options: Omit<EncodeOptions, 'onProgress'>;
 }
 
 export type EncodeReply =
-  | { kind: 'tokens'; tokens: number }
+  | { kind: 'progress'; read: ReadProgress }
   | { kind: 'done'; corpus: EncodedCorpus }
   | { kind: 'error'; message: string; userError: boolean };
 
 /**
- * Runs encodeCorpus in a short-lived thread with a small young generation: the tokenizer's
- * garbage never inflates the main process, whose peak memory is then weights + tables +
- * chunks. The result (vocabulary, chunk list, file path) is small and crosses by copy.
+ * Runs encodeCorpus in a short-lived thread: the main thread stays responsive meanwhile, and the
+ * reader's buffers and word table go away with the thread, so the main process's peak memory is
+ * weights + tables + chunks. The result (vocabulary, chunk list, file path) is small and
+ * crosses by copy.
  */
 export function encodeCorpusInWorker(files: string[], options: EncodeOptions): Promise<EncodedCorpus> {
-  const { onTokens, ...plain } = options;
+  const { onProgress, ...plain } = options;
   const request: EncodeRequest = { files, options: plain };
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, {
@@ -29,8 +30,8 @@ export function encodeCorpusInWorker(files: string[], options: EncodeOptions): P
     });
     let settled = false;
     worker.on('message', (reply: EncodeReply) => {
-      if (reply.kind === 'tokens') {
-        onTokens?.(reply.tokens);
+      if (reply.kind === 'progress') {
+        onProgress?.(reply.read);
         return;
       }
       settled = true;

@@ -1,7 +1,9 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { readSentences } from './corpus.js';
+import { scanCorpus } from './corpus.js';
+import type { EncodingErrors, TextStats } from './corpus-text.js';
 import { SENTENCE_END } from './shared-memory.js';
+import { TokenScanner } from './token-scanner.js';
 import { buildVocabulary, type Vocabulary } from './vocabulary.js';
 
 /**
@@ -16,6 +18,10 @@ export interface EncodedCorpus {
   corpusTokens: number;
   /** Tokens kept in the vocabulary: what one epoch trains on before subsampling. */
   trainingWords: number;
+  /** Tokens longer than MAX_TOKEN_BYTES, cut to it. */
+  cutTokens: number;
+  /** NUL bytes and ill-formed UTF-8 sequences replaced by U+FFFD (--encoding-errors replace). */
+  replacedSequences: number;
   chunks: CorpusChunk[];
   /** Entries (ids and sentence marks) in the longest chunk: the size of a worker's buffer. */
   maxChunkEntries: number;
@@ -40,8 +46,18 @@ export interface EncodeOptions {
   chunkTokens: number;
   /** Directory for the id files; the caller removes it. */
   workDirectory: string;
-  onTokens?: (tokensRead: number) => void;
+  encodingErrors: EncodingErrors;
+  /** Bytes read from the files (compressed ones for .gz) and tokens found so far. */
+  onProgress?: (read: ReadProgress) => void;
 }
+
+export interface ReadProgress {
+  fileBytes: number;
+  tokens: number;
+}
+
+/** Progress is reported about every this many file bytes. */
+const PROGRESS_BYTES = 8 << 20;
 
 const BLOCK_ENTRIES = 1 << 18;
 
@@ -56,6 +72,15 @@ class IdWriter {
   push(id: number): void {
     this.block[this.used++] = id;
     if (this.used === BLOCK_ENTRIES) this.flush();
+  }
+  pushAll(ids: Uint32Array): void {
+    for (let from = 0; from < ids.length; ) {
+      const take = Math.min(ids.length - from, BLOCK_ENTRIES - this.used);
+      this.block.set(ids.subarray(from, from + take), this.used);
+      this.used += take;
+      from += take;
+      if (this.used === BLOCK_ENTRIES) this.flush();
+    }
   }
   flush(): void {
     if (this.used === 0) return;
@@ -109,43 +134,30 @@ export async function encodeCorpus(files: string[], options: EncodeOptions): Pro
   const provisionalPath = path.join(options.workDirectory, 'provisional.u32');
   const encodedPath = path.join(options.workDirectory, 'corpus.u32');
   const readStart = performance.now();
-  const ids = new Map<string, number>();
-  const words: string[] = [];
-  let counts = new Float64Array(1 << 16);
-  let corpusTokens = 0;
-
+  const scanner = new TokenScanner(options.maxSentenceLength);
+  const stats: TextStats = { replaced: 0 };
+  let fileBytes = 0;
+  let nextReport = PROGRESS_BYTES;
+  const onFileBytes = (bytes: number) => {
+    fileBytes += bytes;
+    if (fileBytes >= nextReport) {
+      options.onProgress?.({ fileBytes, tokens: scanner.tokens });
+      nextReport = fileBytes + PROGRESS_BYTES;
+    }
+  };
   const provisional = new IdWriter(provisionalPath);
   try {
-    let nextReport = 1 << 20;
-    for await (const sentence of readSentences(files, options.maxSentenceLength)) {
-      for (const token of sentence) {
-        let id = ids.get(token);
-        if (id === undefined) {
-          id = words.length;
-          ids.set(token, id);
-          words.push(token);
-          if (id === counts.length) {
-            const grown = new Float64Array(counts.length * 2);
-            grown.set(counts);
-            counts = grown;
-          }
-        }
-        counts[id]++;
-        provisional.push(id);
-      }
-      provisional.push(SENTENCE_END);
-      corpusTokens += sentence.length;
-      if (corpusTokens >= nextReport) {
-        options.onTokens?.(corpusTokens);
-        nextReport = corpusTokens + (1 << 20);
-      }
+    for await (const block of scanCorpus(files, scanner, { encodingErrors: options.encodingErrors, onFileBytes }, stats)) {
+      provisional.pushAll(block);
     }
   } finally {
     provisional.close();
   }
-  options.onTokens?.(corpusTokens);
+  options.onProgress?.({ fileBytes, tokens: scanner.tokens });
+  const corpusTokens = scanner.tokens;
+  const table = scanner.table;
 
-  const { vocabulary, remap } = buildVocabulary(words, counts.subarray(0, words.length), options.minCount, options.maxVocab);
+  const { vocabulary, remap } = buildVocabulary(table.words(), table.counts.subarray(0, table.size), options.minCount, options.maxVocab);
   const encodeStart = performance.now();
   const chunks: CorpusChunk[] = [];
   let trainingWords = 0;
@@ -190,5 +202,15 @@ export async function encodeCorpus(files: string[], options: EncodeOptions): Pro
     rmSync(provisionalPath, { force: true });
   }
   const seconds = { read: (encodeStart - readStart) / 1000, encode: (performance.now() - encodeStart) / 1000 };
-  return { path: encodedPath, vocabulary, corpusTokens, trainingWords, chunks, maxChunkEntries, seconds };
+  return {
+    path: encodedPath,
+    vocabulary,
+    corpusTokens,
+    trainingWords,
+    cutTokens: scanner.cutTokens,
+    replacedSequences: stats.replaced,
+    chunks,
+    maxChunkEntries,
+    seconds,
+  };
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { meanCodeLength } from './code-tree.js';
-import { resolveCorpusFiles } from './corpus.js';
+import { resolveCorpusFiles } from './corpus-files.js';
 import { encodeCorpusInWorker } from './encode-in-worker.js';
 import type { EncodedCorpus } from './encoded-corpus.js';
 import type { KernelKind } from './kernel/kernel.js';
@@ -33,7 +34,8 @@ export interface TrainingProgress {
 /** Callbacks for a caller that shows progress; all optional. */
 export interface TrainingObserver {
   onPhase?(phase: 'read' | 'train', detail: string): void;
-  onTokensRead?(tokens: number): void;
+  /** While the corpus is read: file bytes read of the total (compressed bytes for .gz), tokens found. */
+  onReadProgress?(read: { fileBytes: number; totalBytes: number; tokens: number }): void;
   onProgress?(progress: TrainingProgress): void;
   onWarning?(message: string): void;
 }
@@ -55,6 +57,10 @@ export interface TrainingReport {
   corpusFiles: string[];
   corpusTokens: number;
   trainingWords: number;
+  /** Tokens longer than MAX_TOKEN_BYTES, cut to it. */
+  cutTokens: number;
+  /** NUL bytes and ill-formed UTF-8 sequences replaced by U+FFFD (--encoding-errors replace). */
+  replacedSequences: number;
   vocabularySize: number;
   chunks: number;
   /** What the per-epoch loss measures: the loss's own objective. */
@@ -97,13 +103,15 @@ export async function trainEmbeddings(
   const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
+    const totalBytes = await totalFileBytes(files);
     const corpus = await encodeCorpusInWorker(files, {
       minCount: options.minCount,
       maxVocab: options.maxVocab,
       maxSentenceLength: options.maxSentenceLength,
       chunkTokens: options.chunkTokens,
       workDirectory,
-      onTokens: observer.onTokensRead,
+      encodingErrors: options.encodingErrors,
+      onProgress: (read) => observer.onReadProgress?.({ ...read, totalBytes }),
     });
     const trainStart = performance.now();
     const { layout, memory, tree, bands } = prepareModel(corpus, options);
@@ -120,6 +128,8 @@ export async function trainEmbeddings(
       corpusFiles: files,
       corpusTokens: corpus.corpusTokens,
       trainingWords: corpus.trainingWords,
+      cutTokens: corpus.cutTokens,
+      replacedSequences: corpus.replacedSequences,
       vocabularySize: corpus.vocabulary.words.length,
       chunks: corpus.chunks.length,
       objective,
@@ -186,6 +196,13 @@ function* taskPieces(corpus: EncodedCorpus, budget: number, pieceWords: number):
       yield { chunk, part, offset: offset + from, entries: to - from, words: pieceWordCount };
     }
   }
+}
+
+/** What the read-progress bar counts to. */
+async function totalFileBytes(files: string[]): Promise<number> {
+  let total = 0;
+  for (const file of files) total += (await stat(file)).size;
+  return total;
 }
 
 function wordsSeen(epochs: EpochReport[]): number {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { MAX_TOKEN_LENGTH, readSentences, resolveCorpusFiles } from '../src/corpus.js';
+import { resolveCorpusFiles } from '../src/corpus-files.js';
+import { MAX_TOKEN_BYTES, readSentences } from '../src/corpus.js';
 import { UserError } from '../src/errors.js';
 
 let dir = '';
@@ -142,12 +143,12 @@ describe('readSentences', () => {
     assert.deepEqual(await collect([empty, blank]), []);
   });
 
-  it('caps a token with no whitespace at MAX_TOKEN_LENGTH characters, across reads too', async () => {
-    const file = write('giant-token.txt', `${'g'.repeat(MAX_TOKEN_LENGTH * 5)} tail\nnext`);
+  it('caps a token with no whitespace at MAX_TOKEN_BYTES characters, across reads too', async () => {
+    const file = write('giant-token.txt', `${'g'.repeat(MAX_TOKEN_BYTES * 5)} tail\nnext`);
     for (const chunkBytes of [64, undefined]) {
       const sentences = await collect([file], 10_000, chunkBytes);
       assert.equal(sentences.length, 2);
-      assert.equal(sentences[0][0], 'g'.repeat(MAX_TOKEN_LENGTH));
+      assert.equal(sentences[0][0], 'g'.repeat(MAX_TOKEN_BYTES));
       assert.deepEqual(sentences[0].slice(1), ['tail']);
       assert.deepEqual(sentences[1], ['next']);
     }
@@ -234,9 +235,9 @@ describe('resolveCorpusFiles', () => {
     const moduleDir = path.join(dir, 'module');
     mkdirSync(moduleDir);
     const compiled = path.dirname(fileURLToPath(import.meta.url));
-    for (const name of ['corpus.js', 'errors.js']) copyFileSync(path.join(compiled, '../src', name), path.join(moduleDir, name));
+    for (const name of ['corpus-files.js', 'errors.js']) copyFileSync(path.join(compiled, '../src', name), path.join(moduleDir, name));
     writeFileSync(path.join(moduleDir, 'package.json'), '{"type":"module"}');
-    const corpusModule = pathToFileURL(path.join(moduleDir, 'corpus.js')).href;
+    const corpusModule = pathToFileURL(path.join(moduleDir, 'corpus-files.js')).href;
     const script = `import(${JSON.stringify(corpusModule)}).then((m) => m.resolveCorpusFiles([${JSON.stringify(file)}]))` +
       `.then(() => console.log('resolved'), (e) => console.log(JSON.stringify({ name: e.name, message: e.message })))`;
     const output = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' }).trim();

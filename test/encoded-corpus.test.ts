@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { encodeCorpus, type CorpusChunk, type EncodedCorpus, type EncodeOptions } from '../src/encoded-corpus.js';
+import { encodeCorpus, type CorpusChunk, type EncodedCorpus, type EncodeOptions, type ReadProgress } from '../src/encoded-corpus.js';
 import { Random } from '../src/random.js';
 import { SENTENCE_END } from '../src/shared-memory.js';
 
@@ -90,8 +90,11 @@ interface Run {
   corpus: EncodedCorpus;
   workDirectory: string;
   ids: Uint32Array;
+  /** Bytes of the id file. */
   fileBytes: number;
-  tokenReports: number[];
+  /** Bytes of the text files. */
+  textBytes: number;
+  progress: ReadProgress[];
 }
 
 async function encode(texts: string[], options: Partial<Omit<EncodeOptions, 'workDirectory'>>): Promise<Run> {
@@ -103,20 +106,21 @@ async function encode(texts: string[], options: Partial<Omit<EncodeOptions, 'wor
     writeFileSync(file, text);
     return file;
   });
-  const tokenReports: number[] = [];
+  const progress: ReadProgress[] = [];
   const corpus = await encodeCorpus(files, {
     minCount: 1,
     maxVocab: 0,
     maxSentenceLength: 10_000,
     chunkTokens: 1 << 20,
-    onTokens: (n) => tokenReports.push(n),
+    encodingErrors: 'strict',
+    onProgress: (read) => progress.push(read),
     ...options,
     workDirectory,
   });
   const bytes = readFileSync(corpus.path);
   assert.equal(bytes.length % 4, 0, 'the id file holds whole u32 entries');
   const ids = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  return { corpus, workDirectory, ids, fileBytes: statSync(corpus.path).size, tokenReports };
+  return { corpus, workDirectory, ids, fileBytes: statSync(corpus.path).size, progress, textBytes: files.reduce((sum, file) => sum + statSync(file).size, 0) };
 }
 
 /** Reads the id file back as sentences of words; fails on a mark that ends nothing. */
@@ -167,7 +171,7 @@ function checkAgainst(run: Run, want: Expected, chunkTokens: number): void {
 
   assert.deepEqual(readdirSync(run.workDirectory), [path.basename(corpus.path)], 'provisional file removed');
   assert.equal(path.dirname(corpus.path), run.workDirectory);
-  assert.equal(run.tokenReports.at(-1), corpus.corpusTokens, 'the last progress report is the token total');
+  assert.deepEqual(run.progress.at(-1), { fileBytes: run.textBytes, tokens: corpus.corpusTokens }, 'the last progress report is the byte and token total');
   assert.ok(corpus.seconds.read >= 0 && corpus.seconds.encode >= 0);
 }
 

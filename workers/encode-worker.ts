@@ -3,11 +3,11 @@ import { encodeCorpus, type EncodeOptions } from '../src/encoded-corpus.js';
 import { UserError } from '../src/errors.js';
 import type { EncodeReply, EncodeRequest } from '../src/encode-in-worker.js';
 
-// Tokenizing allocates millions of short-lived strings. Doing it in this thread, whose heap is
-// thrown away when it ends, keeps that garbage out of the main process for the whole run.
+// Reading runs in this thread so that the main thread stays free (progress, signals) and the
+// reader's buffers and word table are thrown away with its heap when it ends.
 const request = workerData as EncodeRequest;
 const post = (reply: EncodeReply) => parentPort!.postMessage(reply);
-const options: EncodeOptions = { ...request.options, onTokens: (tokens) => post({ kind: 'tokens', tokens }) };
+const options: EncodeOptions = { ...request.options, onProgress: (read) => post({ kind: 'progress', read }) };
 
 encodeCorpus(request.files, options).then(
   (corpus) => post({ kind: 'done', corpus }),

@@ -20,13 +20,21 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
   if (!enabled) return { onWarning: (message) => write(`w2v: warning: ${message}`), stop() {} };
 
   const tty = Boolean(stream.isTTY);
+  let readBar: cliProgress.SingleBar | undefined;
   let bar: cliProgress.SingleBar | undefined;
   let lastPlain = 0;
-  // The token counter rewrites one line in place; the next message must start a fresh one.
-  let counterOpen = false;
+  const newBar = (total: number, detail: string) => {
+    const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
+    const created = new cliProgress.SingleBar({ format, stream, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
+    created.start(total, 0, { detail });
+    return created;
+  };
+  const stopReadBar = () => {
+    readBar?.stop();
+    readBar = undefined;
+  };
   const writeLine = (line: string) => {
-    if (counterOpen) stream.write('\n');
-    counterOpen = false;
+    stopReadBar();
     write(line);
   };
   const describe = (p: TrainingProgress) =>
@@ -35,21 +43,25 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
   return {
     onWarning: (message) => writeLine(`w2v: warning: ${message}`),
     onPhase: (_phase, detail) => writeLine(`w2v: ${detail}`),
-    onTokensRead(tokens) {
-      if (!tty) return;
-      stream.write(`\rw2v: ${formatCount(tokens)} tokens read`);
-      counterOpen = true;
+    onReadProgress(read) {
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+      const detail = `${mib(read.fileBytes)} of ${mib(read.totalBytes)} MiB read | ${formatCount(read.tokens)} tokens`;
+      if (tty) {
+        readBar ??= newBar(read.totalBytes, detail);
+        readBar.update(Math.min(read.fileBytes, read.totalBytes), { detail });
+        return;
+      }
+      const now = Date.now();
+      if (now - lastPlain >= PLAIN_INTERVAL_MS) {
+        lastPlain = now;
+        write(`w2v: ${detail}`);
+      }
     },
     onProgress(p) {
       if (tty) {
         if (!bar) {
-          if (counterOpen) stream.write('\n');
-          counterOpen = false;
-          bar = new cliProgress.SingleBar(
-            { format: ' {bar} {percentage}% | ETA {eta_formatted} | {detail}', stream, hideCursor: true, etaBuffer: 20 },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(p.wordsTotal, 0, { detail: '' });
+          stopReadBar();
+          bar = newBar(p.wordsTotal, '');
         }
         bar.update(p.wordsDone, { detail: describe(p) });
         return;
@@ -61,6 +73,7 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
       }
     },
     stop() {
+      stopReadBar();
       bar?.stop();
     },
   };

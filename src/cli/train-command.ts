@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
+import { ENCODING_ERRORS } from '../corpus-text.js';
+import { MAX_TOKEN_BYTES } from '../token-scanner.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
@@ -22,6 +24,7 @@ type CliTrainOptions = Omit<TrainOptions, 'alpha' | 'minAlpha' | 'chunkTokens' |
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+  'encodingErrors',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 interface TrainArgs extends CliTrainOptions {
@@ -98,6 +101,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       kernel: { choices: ['auto', 'wasm', 'ts'] as const, default: d.kernel, describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
       format: { choices: ['bin', 'text'] as const, default: 'bin' as const, describe: 'word2vec binary or text format, as C word2vec writes them' },
       'max-sentence-length': { type: 'number', default: d.maxSentenceLength, describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
+      'encoding-errors': {
+        choices: ENCODING_ERRORS,
+        default: d.encodingErrors,
+        describe: 'strict: stop at a NUL byte or invalid UTF-8, naming the file and byte offset; replace: replace them with U+FFFD, count them in the report and go on',
+      },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
@@ -152,7 +160,9 @@ async function handler(args: TrainArgs): Promise<void> {
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
       `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
-      (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : ''),
+      (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : '') +
+      (report.cutTokens > 0 ? `input: ${report.cutTokens} tokens longer than ${MAX_TOKEN_BYTES} bytes were cut to that length\n` : '') +
+      (report.replacedSequences > 0 ? `input: ${report.replacedSequences} NUL bytes or invalid UTF-8 sequences were replaced by U+FFFD\n` : ''),
   );
 }
 

@@ -1,0 +1,133 @@
+/**
+ * Distinct words as UTF-8 bytes, numbered in order of first appearance, with their counts.
+ * An open-addressing hash table over an arena of word bytes: looking a token up hashes and
+ * compares bytes where the tokenizer found them, so no string is made per token — only one per
+ * distinct word, at the end. This is what lets reading keep pace with the disk and keeps the
+ * garbage collector out of the tokenizing pass.
+ */
+export class WordTable {
+  /** Slot → word id + 1 (0: empty). Linear probing; the load stays at or below one half. */
+  private slots = new Int32Array(1 << 16);
+  private mask = this.slots.length - 1;
+  private hashes = new Int32Array(1 << 14);
+  private starts = new Int32Array(1 << 14);
+  private lengths = new Int32Array(1 << 14);
+  private arena = new Uint8Array(1 << 20);
+  private arenaUsed = 0;
+  counts = new Float64Array(1 << 14);
+  size = 0;
+
+  /**
+   * Counts one occurrence of the word bytes[start, start + length), whose hash is `hash` (see
+   * hashBytes), adding it if it is new, and returns its id.
+   */
+  count(bytes: Uint8Array, start: number, length: number, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = slots[slot];
+      if (entry === 0) break;
+      const id = entry - 1;
+      if (this.hashes[id] === hash && this.lengths[id] === length && this.sameBytes(id, bytes, start, length)) {
+        this.counts[id]++;
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const id = this.add(bytes, start, length, hash, slot);
+    this.counts[id] = 1;
+    return id;
+  }
+
+  /** The word's bytes, decoded. */
+  word(id: number): string {
+    const start = this.starts[id];
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + start, this.lengths[id]).toString('utf8');
+  }
+
+  /** Every word as a string, by id: made once, when the vocabulary is built. */
+  words(): string[] {
+    const words = new Array<string>(this.size);
+    for (let id = 0; id < this.size; id++) words[id] = this.word(id);
+    return words;
+  }
+
+  private sameBytes(id: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const arena = this.arena;
+    const at = this.starts[id];
+    for (let k = 0; k < length; k++) if (arena[at + k] !== bytes[start + k]) return false;
+    return true;
+  }
+
+  private add(bytes: Uint8Array, start: number, length: number, hash: number, slot: number): number {
+    const id = this.size++;
+    if (id === this.hashes.length) this.growWords();
+    if (this.arenaUsed + length > this.arena.length) this.growArena(length);
+    this.arena.set(bytes.subarray(start, start + length), this.arenaUsed);
+    this.hashes[id] = hash;
+    this.starts[id] = this.arenaUsed;
+    this.lengths[id] = length;
+    this.arenaUsed += length;
+    this.slots[slot] = id + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private growWords(): void {
+    const capacity = this.hashes.length * 2;
+    this.hashes = grown(this.hashes, capacity);
+    this.starts = grown(this.starts, capacity);
+    this.lengths = grown(this.lengths, capacity);
+    const counts = new Float64Array(capacity);
+    counts.set(this.counts);
+    this.counts = counts;
+  }
+
+  private growArena(atLeast: number): void {
+    const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + atLeast));
+    arena.set(this.arena.subarray(0, this.arenaUsed));
+    this.arena = arena;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = this.hashes[id] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(capacity);
+  bigger.set(array);
+  return bigger;
+}
+
+/** FNV-1a's starting value and prime: the tokenizer folds bytes in as it scans them. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1a mixes its last bytes into the low bits poorly, and the table takes the low bits: a
+ * final avalanche (MurmurHash3's fmix32) spreads every input bit over them.
+ */
+export function finishHash(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The hash `count` expects, computed in one go (the tokenizer computes the same one as it scans). */
+export function hashBytes(bytes: Uint8Array, start: number, length: number): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < length; k++) h = Math.imul(h ^ bytes[start + k], FNV_PRIME);
+  return finishHash(h);
+}
