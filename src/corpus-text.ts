@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { pathError } from './corpus-files.js';
 import { UserError, errnoCode } from './errors.js';
+import type { TextRange } from './read-plan.js';
 import { completeCharactersEnd, firstInvalidByte, replaceInvalidSequences } from './utf8.js';
 
 /** What to do with bytes that are not UTF-8 text: stop with an error, or replace them with U+FFFD. */
@@ -32,30 +33,16 @@ export interface TextStats {
 }
 
 /**
- * A file's text as chunks of well-formed UTF-8 that end on character boundaries, which is what
- * the byte tokenizer needs. Gzip is detected from the content. A leading byte order mark is
- * dropped. NUL bytes (binary data) and ill-formed sequences are an error naming the file and
- * the byte offset, or are replaced by U+FFFD and counted. Each chunk is valid until the next.
+ * A range of a file's text as chunks of well-formed UTF-8 that end on character boundaries,
+ * which is what the byte tokenizer needs. A byte order mark at the start of a file is dropped.
+ * NUL bytes (binary data) and ill-formed sequences are an error naming the file and the byte
+ * offset, or are replaced by U+FFFD and counted. Each chunk is valid until the next.
  */
-export async function* textChunks(file: string, options: TextChunkOptions, stats: TextStats): AsyncGenerator<Uint8Array> {
-  const checker = new Utf8Chunker(file, options, stats);
-  let gzip = false;
+export async function* textChunks(range: TextRange, options: TextChunkOptions, stats: TextStats): AsyncGenerator<Uint8Array> {
+  const { file } = range;
+  const checker = new Utf8Chunker(file, range.gzip ? 0 : range.start, range.gzip, options, stats);
   try {
-    const handle = await open(file, 'r');
-    try {
-      const raw = Buffer.allocUnsafe(options.chunkBytes);
-      let { bytesRead } = await handle.read(raw, 0, raw.length, null);
-      gzip = bytesRead >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
-      while (!gzip && bytesRead > 0) {
-        options.onFileBytes?.(bytesRead);
-        yield* checker.push(raw.subarray(0, bytesRead));
-        ({ bytesRead } = await handle.read(raw, 0, raw.length, null));
-      }
-    } finally {
-      await handle.close();
-    }
-    if (gzip) {
-      checker.decompressed = true;
+    if (range.gzip) {
       const source = createReadStream(file, { highWaterMark: options.chunkBytes });
       source.on('data', (bytes) => options.onFileBytes?.(bytes.length));
       const gunzip = createGunzip({ chunkSize: options.chunkBytes });
@@ -63,11 +50,25 @@ export async function* textChunks(file: string, options: TextChunkOptions, stats
       // an early exit of the consumer closes the file.
       pipeline(source, gunzip, () => {});
       for await (const bytes of gunzip as AsyncIterable<Buffer>) yield* checker.push(bytes);
+    } else {
+      const handle = await open(file, 'r');
+      try {
+        const raw = Buffer.allocUnsafe(options.chunkBytes);
+        for (let at = range.start; at < range.end; ) {
+          const { bytesRead } = await handle.read(raw, 0, Math.min(raw.length, range.end - at), at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+          options.onFileBytes?.(bytesRead);
+          yield* checker.push(raw.subarray(0, bytesRead));
+        }
+      } finally {
+        await handle.close();
+      }
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = errnoCode(error);
-    if (gzip && code?.startsWith('Z_')) {
+    if (range.gzip && code?.startsWith('Z_')) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new UserError(`Cannot decompress ${file}: ${reason}; the gzip file is corrupt or truncated, re-create or re-download it`, { cause: error });
     }
@@ -82,19 +83,21 @@ export async function* textChunks(file: string, options: TextChunkOptions, stats
  * (and a NUL search) over the whole chunk; the byte-by-byte validator runs only on a failure.
  */
 class Utf8Chunker {
-  /** Text offset of buffer[0] in the file's (decompressed) text. */
-  private offset = 0;
   private carried = 0;
-  private atStart = true;
+  /** Only a file's first bytes can be a byte order mark. */
+  private atStart: boolean;
   private buffer: Buffer;
   private replacement: Uint8Array | undefined;
-  decompressed = false;
 
   constructor(
     private readonly file: string,
+    /** Offset of buffer[0] in the file's (decompressed) text. */
+    private offset: number,
+    private readonly decompressed: boolean,
     private readonly options: TextChunkOptions,
     private readonly stats: TextStats,
   ) {
+    this.atStart = offset === 0;
     this.buffer = Buffer.allocUnsafe(options.chunkBytes + 4);
   }
 

@@ -14,13 +14,15 @@ function isSpace(b: number): boolean {
 }
 
 /**
- * Splits UTF-8 text into tokens and sentences at the byte level and numbers the tokens with a
+ * Splits UTF-8 text into tokens and lines at the byte level and numbers the tokens with a
  * WordTable, in order of first appearance. Tokens are separated by ASCII whitespace; a line
- * feed ends a sentence (a CR before it is whitespace like any other), empty sentences yield
- * nothing, and a sentence is cut every `maxSentenceLength` tokens. Text arrives in chunks that
- * end on character boundaries (see corpus-text.ts); a token cut by a chunk end is carried over,
- * so chunk boundaries are invisible. Each scan appends to `ids` (word ids and SENTENCE_END
- * marks), which the caller drains with `take`.
+ * feed ends a line (a CR before it is whitespace like any other), and empty lines leave no
+ * mark. Text arrives in chunks that end on character boundaries (see corpus-text.ts); a token
+ * cut by a chunk end is carried over, so chunk boundaries are invisible. Each scan appends to
+ * `ids` (word ids, and SENTENCE_END at line ends), which the caller drains with `take`.
+ *
+ * Long lines are not cut here: a line may start in another reader's part of the file, so only
+ * the pass that sees every part in order (encoded-corpus.ts) knows where the cuts fall.
  */
 export class TokenScanner {
   readonly table = new WordTable();
@@ -30,18 +32,12 @@ export class TokenScanner {
   cutTokens = 0;
   ids = new Uint32Array(1 << 16);
   idCount = 0;
-  /** Tokens in the sentence being read. */
-  private inSentence = 0;
+  /** Whether the line being read has a token yet. */
+  private inLine = false;
   /** The start of a token that reached the end of the last chunk (MAX_TOKEN_BYTES + 1 kept). */
   private readonly pending = new Uint8Array(MAX_TOKEN_BYTES + 1);
   private pendingKept = 0;
   private pendingLength = 0;
-
-  constructor(private readonly maxSentenceLength: number) {
-    if (!(Number.isInteger(maxSentenceLength) && maxSentenceLength >= 1)) {
-      throw new RangeError(`maxSentenceLength must be a positive integer, got ${maxSentenceLength}`);
-    }
-  }
 
   /** The ids and marks of the scans since the last take; valid until the next scan. */
   take(): Uint32Array {
@@ -52,7 +48,7 @@ export class TokenScanner {
 
   scan(bytes: Uint8Array): void {
     const end = bytes.length;
-    // Every entry needs a byte of its own, but a token and the mark after it can share one.
+    // Every entry needs a byte of its own (a held token and the mark after it: 2 more).
     if (this.ids.length < this.idCount + end + 4) {
       const ids = new Uint32Array(Math.max(this.ids.length * 2, this.idCount + end + 4));
       ids.set(this.ids.subarray(0, this.idCount));
@@ -61,16 +57,15 @@ export class TokenScanner {
     let i = this.pendingLength > 0 ? this.continuePending(bytes) : 0;
     const ids = this.ids;
     const table = this.table;
-    const maxSentence = this.maxSentenceLength;
     let n = this.idCount;
-    let inSentence = this.inSentence;
+    let inLine = this.inLine;
     let tokens = this.tokens;
     while (i < end) {
       let b = bytes[i];
       if (isSpace(b)) {
-        if (b === 10 && inSentence > 0) {
+        if (b === 10 && inLine) {
           ids[n++] = SENTENCE_END;
-          inSentence = 0;
+          inLine = false;
         }
         i++;
         continue;
@@ -91,22 +86,24 @@ export class TokenScanner {
       const length = i - start;
       ids[n++] = length <= MAX_TOKEN_BYTES ? table.count(bytes, start, length, finishHash(h)) : this.countCut(bytes, start, length);
       tokens++;
-      if (++inSentence === maxSentence) {
-        ids[n++] = SENTENCE_END;
-        inSentence = 0;
-      }
+      inLine = true;
     }
     this.idCount = n;
-    this.inSentence = inSentence;
+    this.inLine = inLine;
     this.tokens = tokens;
   }
 
-  /** Ends the current token and sentence: neither continues into the next file. */
+  /** Starts in the middle of a line, whose end must be marked even if no token comes first. */
+  continueLine(): void {
+    this.inLine = true;
+  }
+
+  /** Ends the current token and line: neither continues into the next file. */
   endFile(): void {
     if (this.pendingLength > 0) this.finishPending();
-    if (this.inSentence > 0) {
+    if (this.inLine) {
       this.ids[this.idCount++] = SENTENCE_END;
-      this.inSentence = 0;
+      this.inLine = false;
     }
   }
 
@@ -136,10 +133,7 @@ export class TokenScanner {
     this.ids[this.idCount++] =
       pendingLength <= MAX_TOKEN_BYTES ? this.table.count(pending, 0, pendingKept, hashBytes(pending, 0, pendingKept)) : this.countCut(pending, 0, pendingKept);
     this.tokens++;
-    if (++this.inSentence === this.maxSentenceLength) {
-      this.ids[this.idCount++] = SENTENCE_END;
-      this.inSentence = 0;
-    }
+    this.inLine = true;
   }
 
   /** Counts the first MAX_TOKEN_BYTES bytes of an overlong token, backing off to a character start. */

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { meanCodeLength } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus-files.js';
-import { encodeCorpusInWorker } from './encode-in-worker.js';
-import type { EncodedCorpus } from './encoded-corpus.js';
+import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
 import type { KernelKind } from './kernel/kernel.js';
 import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
 import { buildLossTables } from './loss-tables.js';
@@ -104,13 +103,15 @@ export async function trainEmbeddings(
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
     const totalBytes = await totalFileBytes(files);
-    const corpus = await encodeCorpusInWorker(files, {
+    const corpus = await encodeCorpus(files, {
       minCount: options.minCount,
       maxVocab: options.maxVocab,
       maxSentenceLength: options.maxSentenceLength,
       chunkTokens: options.chunkTokens,
       workDirectory,
       encodingErrors: options.encodingErrors,
+      // Reading uses as many threads as training will.
+      readers: options.workers,
       onProgress: (read) => observer.onReadProgress?.({ ...read, totalBytes }),
     });
     const trainStart = performance.now();

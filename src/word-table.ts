@@ -1,3 +1,5 @@
+import { fmix32 } from './random.js';
+
 /**
  * Distinct words as UTF-8 bytes, numbered in order of first appearance, with their counts.
  * An open-addressing hash table over an arena of word bytes: looking a token up hashes and
@@ -115,14 +117,10 @@ export const FNV_PRIME = 0x01000193;
 
 /**
  * FNV-1a mixes its last bytes into the low bits poorly, and the table takes the low bits: a
- * final avalanche (MurmurHash3's fmix32) spreads every input bit over them.
+ * final avalanche spreads every input bit over them. Signed, as the Int32Array keeps it.
  */
 export function finishHash(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
+  return fmix32(h) | 0;
 }
 
 /** The hash `count` expects, computed in one go (the tokenizer computes the same one as it scans). */
