@@ -13,7 +13,7 @@ export interface TextRange {
 }
 
 /** Below this many bytes a part is not worth a reader thread of its own. */
-export const MIN_PART_BYTES = 8 << 20;
+export const MIN_PART_BYTES = 4 << 20;
 
 /** Bytes read at a time while looking for whitespace to split at. */
 const PROBE_BYTES = 1 << 16;
