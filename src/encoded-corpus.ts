@@ -7,6 +7,7 @@ import type { PartCount } from './read-part.js';
 import { planReadParts } from './read-plan.js';
 import { SENTENCE_END } from './shared-memory.js';
 import { buildVocabulary, type Vocabulary } from './vocabulary.js';
+import { WordTable } from './word-table.js';
 
 /**
  * The corpus after one read of the text: u32 word ids on disk, sentences ended by
@@ -77,11 +78,14 @@ export async function encodeCorpus(files: string[], options: EncodeOptions): Pro
     { encodingErrors: options.encodingErrors, onProgress: (fileBytes, tokens) => options.onProgress?.({ fileBytes, tokens }) },
   );
   try {
-    const merged = mergeParts(parts);
-    const { vocabulary, remap } = buildVocabulary(merged.words, merged.counts, options.minCount, options.maxVocab);
+    // One numbering for the words of all parts: part 0's in its order, then each later part's
+    // new words in theirs, which is their order of first appearance in the corpus.
+    const merged = new WordTable();
+    const partIds = parts.map((part) => merged.merge(part.words));
+    const { vocabulary, remap } = buildVocabulary((id) => merged.word(id), merged.counts.subarray(0, merged.size), options.minCount, options.maxVocab);
     const encodeStart = performance.now();
     const encodedPath = path.join(options.workDirectory, 'corpus.u32');
-    const encoded = encodeIds(parts, merged.partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
+    const encoded = encodeIds(parts, partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
     const sum = (key: 'tokens' | 'cutTokens' | 'replacedSequences') => parts.reduce((total, part) => total + part[key], 0);
     return {
       path: encodedPath,
@@ -95,33 +99,6 @@ export async function encodeCorpus(files: string[], options: EncodeOptions): Pro
   } finally {
     for (const part of parts) rmSync(part.idsPath, { force: true });
   }
-}
-
-/**
- * One numbering for the words of all parts: part 0's in its order, then each later part's new
- * words in theirs, which is their order of first appearance in the corpus. partIds[k] maps
- * part k's provisional ids to merged ones.
- */
-function mergeParts(parts: PartCount[]): { words: string[]; counts: Float64Array; partIds: Int32Array[] } {
-  if (parts.length === 1) {
-    return { words: parts[0].words, counts: parts[0].counts, partIds: [Int32Array.from(parts[0].words, (_, id) => id)] };
-  }
-  const index = new Map<string, number>();
-  const words: string[] = [];
-  const partIds = parts.map((part) =>
-    Int32Array.from(part.words, (word) => {
-      let id = index.get(word);
-      if (id === undefined) {
-        id = words.length;
-        index.set(word, id);
-        words.push(word);
-      }
-      return id;
-    }),
-  );
-  const counts = new Float64Array(words.length);
-  parts.forEach((part, k) => part.counts.forEach((count, local) => (counts[partIds[k][local]] += count)));
-  return { words, counts, partIds };
 }
 
 /** The final id file: parts in order, each provisional id mapped by finalIds[part] (-1: dropped). */

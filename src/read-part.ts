@@ -3,12 +3,12 @@ import { scanRanges } from './corpus.js';
 import { IdWriter } from './id-file.js';
 import type { TextRange } from './read-plan.js';
 import { TokenScanner } from './token-scanner.js';
+import type { WordBytes } from './word-table.js';
 
 /** What one reader found in its part of the corpus. */
 export interface PartCount {
-  /** Distinct words, by provisional id (order of first appearance in the part), and their counts. */
-  words: string[];
-  counts: Float64Array;
+  /** Distinct words, by provisional id (order of first appearance in the part), with their counts. */
+  words: WordBytes;
   /** The part's tokens as provisional ids, with SENTENCE_END at line ends: u32 entries. */
   idsPath: string;
   tokens: number;
@@ -47,10 +47,8 @@ export async function readPart(ranges: TextRange[], idsPath: string, options: Re
     writer.close();
   }
   options.onProgress?.(fileBytes, scanner.tokens);
-  const { table } = scanner;
   return {
-    words: table.words(),
-    counts: table.counts.slice(0, table.size),
+    words: scanner.table.contents(),
     idsPath,
     tokens: scanner.tokens,
     cutTokens: scanner.cutTokens,

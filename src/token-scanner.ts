@@ -1,3 +1,4 @@
+import { DEFAULT_CHUNK_BYTES } from './corpus-text.js';
 import { SENTENCE_END } from './shared-memory.js';
 import { FNV_OFFSET, FNV_PRIME, WordTable, finishHash, hashBytes } from './word-table.js';
 
@@ -30,7 +31,9 @@ export class TokenScanner {
   tokens = 0;
   /** Tokens longer than MAX_TOKEN_BYTES, which were cut. */
   cutTokens = 0;
-  ids = new Uint32Array(1 << 16);
+  // Sized for a whole chunk of text up front: growing it would free a large block, with the
+  // effect on resident memory described at WordTable's INITIAL_WORDS.
+  ids = new Uint32Array(DEFAULT_CHUNK_BYTES + 16);
   idCount = 0;
   /** Whether the line being read has a token yet. */
   private inLine = false;

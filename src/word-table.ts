@@ -4,19 +4,41 @@ import { fmix32 } from './random.js';
  * Distinct words as UTF-8 bytes, numbered in order of first appearance, with their counts.
  * An open-addressing hash table over an arena of word bytes: looking a token up hashes and
  * compares bytes where the tokenizer found them, so no string is made per token — only one per
- * distinct word, at the end. This is what lets reading keep pace with the disk and keeps the
- * garbage collector out of the tokenizing pass.
+ * word kept in the vocabulary, at the end. This is what lets reading keep pace with the disk and
+ * keeps the garbage collector out of the tokenizing pass.
  */
+/** A word table's words, counts and hashes, by id, in arrays that can cross between threads. */
+export interface WordBytes {
+  size: number;
+  arena: Uint8Array;
+  starts: Int32Array;
+  lengths: Int32Array;
+  hashes: Int32Array;
+  counts: Float64Array;
+}
+
+function wordOf(arena: Uint8Array, start: number, length: number): string {
+  return Buffer.from(arena.buffer, arena.byteOffset + start, length).toString('utf8');
+}
+
+/**
+ * Room for this many words before the arrays grow. Growing frees the old array, and glibc then
+ * raises its mmap threshold to that size, so later blocks come from the heap and stay resident
+ * after a reader thread ends; starting large (pages untouched until used cost nothing) keeps
+ * the reading phase from adding to the training phase's peak memory on most corpora.
+ */
+const INITIAL_WORDS = 1 << 17;
+
 export class WordTable {
   /** Slot → word id + 1 (0: empty). Linear probing; the load stays at or below one half. */
-  private slots = new Int32Array(1 << 16);
+  private slots = new Int32Array(2 * INITIAL_WORDS);
   private mask = this.slots.length - 1;
-  private hashes = new Int32Array(1 << 14);
-  private starts = new Int32Array(1 << 14);
-  private lengths = new Int32Array(1 << 14);
-  private arena = new Uint8Array(1 << 20);
+  private hashes = new Int32Array(INITIAL_WORDS);
+  private starts = new Int32Array(INITIAL_WORDS);
+  private lengths = new Int32Array(INITIAL_WORDS);
+  private arena = new Uint8Array(16 * INITIAL_WORDS);
   private arenaUsed = 0;
-  counts = new Float64Array(1 << 14);
+  counts = new Float64Array(INITIAL_WORDS);
   size = 0;
 
   /**
@@ -24,6 +46,11 @@ export class WordTable {
    * hashBytes), adding it if it is new, and returns its id.
    */
   count(bytes: Uint8Array, start: number, length: number, hash: number): number {
+    return this.countMany(bytes, start, length, hash, 1);
+  }
+
+  /** Adds `times` occurrences of the word, as `count` does one. */
+  countMany(bytes: Uint8Array, start: number, length: number, hash: number, times: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let slot = hash & mask;
@@ -32,27 +59,41 @@ export class WordTable {
       if (entry === 0) break;
       const id = entry - 1;
       if (this.hashes[id] === hash && this.lengths[id] === length && this.sameBytes(id, bytes, start, length)) {
-        this.counts[id]++;
+        this.counts[id] += times;
         return id;
       }
       slot = (slot + 1) & mask;
     }
-    const id = this.add(bytes, start, length, hash, slot);
-    this.counts[id] = 1;
+    const id = this.insert(bytes, start, length, hash, slot);
+    this.counts[id] = times;
     return id;
   }
 
   /** The word's bytes, decoded. */
   word(id: number): string {
-    const start = this.starts[id];
-    return Buffer.from(this.arena.buffer, this.arena.byteOffset + start, this.lengths[id]).toString('utf8');
+    return wordOf(this.arena, this.starts[id], this.lengths[id]);
   }
 
-  /** Every word as a string, by id: made once, when the vocabulary is built. */
-  words(): string[] {
-    const words = new Array<string>(this.size);
-    for (let id = 0; id < this.size; id++) words[id] = this.word(id);
-    return words;
+  /** The table's contents in plain arrays, sized to fit: what a reader thread hands back. */
+  contents(): WordBytes {
+    const size = this.size;
+    return {
+      size,
+      arena: this.arena.slice(0, this.arenaUsed),
+      starts: this.starts.slice(0, size),
+      lengths: this.lengths.slice(0, size),
+      hashes: this.hashes.slice(0, size),
+      counts: this.counts.slice(0, size),
+    };
+  }
+
+  /** Adds every word of `words` with its count; returns, by id there, the id here. */
+  merge(words: WordBytes): Int32Array {
+    const ids = new Int32Array(words.size);
+    for (let id = 0; id < words.size; id++) {
+      ids[id] = this.countMany(words.arena, words.starts[id], words.lengths[id], words.hashes[id], words.counts[id]);
+    }
+    return ids;
   }
 
   private sameBytes(id: number, bytes: Uint8Array, start: number, length: number): boolean {
@@ -62,7 +103,7 @@ export class WordTable {
     return true;
   }
 
-  private add(bytes: Uint8Array, start: number, length: number, hash: number, slot: number): number {
+  private insert(bytes: Uint8Array, start: number, length: number, hash: number, slot: number): number {
     const id = this.size++;
     if (id === this.hashes.length) this.growWords();
     if (this.arenaUsed + length > this.arena.length) this.growArena(length);
