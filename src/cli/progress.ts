@@ -78,3 +78,33 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
     },
   };
 }
+
+/**
+ * Progress of a counted job (words added to an index) on stderr: a bar on a terminal, a plain
+ * line every few seconds and at the end otherwise. `update` may be called as often as wanted.
+ */
+export function createCountProgress(label: string): { update(done: number, total: number): void; stop(): void } {
+  const stream = process.stderr;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastPlain = 0;
+  return {
+    update(done, total) {
+      if (stream.isTTY) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar({ format: ` ${label} {bar} {percentage}% | {value}/{total}`, stream, hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar.start(total, 0);
+        }
+        bar.update(done);
+        return;
+      }
+      const now = Date.now();
+      if (now - lastPlain >= PLAIN_INTERVAL_MS || done >= total) {
+        lastPlain = now;
+        stream.write(`w2v: ${label}: ${formatCount(done)} of ${formatCount(total)}\n`);
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
