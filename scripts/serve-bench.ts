@@ -1,13 +1,17 @@
 /**
  * Load test of `w2v serve` on this machine's loopback (npm run bench:serve -- VECTORS):
  *   node dist/scripts/serve-bench.js VECTORS [--seconds 5] [--connections 10] [--words 1000] [--k 10]
- * Serves VECTORS on a free loopback port in this process, then autocannon asks /api/neighbors
- * for the k neighbours of the most frequent words, in turn, for a few seconds. Prints requests/s,
- * latency percentiles and the errors; the last line is the whole result as JSON.
+ * Starts `w2v serve VECTORS` on a free loopback port (its own process, so that the load does
+ * not share an event loop with the server), then autocannon asks /api/neighbors for the k
+ * neighbours of the most frequent words, in turn, for a few seconds. Prints requests/s, latency
+ * percentiles and the errors; the last line is the whole result as JSON.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { serveLocally } from './serve/local-server.js';
+import { readWord2vecFile } from '../src/word2vec-format.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,9 +27,20 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const k = Number(values.k);
 
-const { app, url, embeddings, search } = await serveLocally(positionals[0]);
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const server = spawn(process.execPath, [main, 'serve', positionals[0], '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise<string>((resolve, reject) => {
+  let printed = '';
+  server.stdout.on('data', (chunk) => {
+    printed += chunk;
+    const found = /at (http:\/\/\S+)\n/.exec(printed)?.[1];
+    if (found) resolve(found);
+  });
+  server.on('exit', (code) => reject(new Error(`w2v serve exited with ${code}`)));
+});
 try {
-  const words = embeddings.words.slice(0, Number(values.words));
+  const info = (await (await fetch(`${url}api/info`)).json()) as { words: number; dim: number; search: string };
+  const { words } = await readWord2vecFile(positionals[0], { limit: Number(values.words) });
   let next = 0;
   const result = await autocannon({
     url,
@@ -36,9 +51,9 @@ try {
   const errors = result.errors + result.timeouts + result.non2xx;
   const summary = {
     vectors: positionals[0],
-    words: embeddings.size,
-    dim: embeddings.dim,
-    search: search.way,
+    words: info.words,
+    dim: info.dim,
+    search: info.search,
     queryWords: words.length,
     k,
     connections,
@@ -58,5 +73,5 @@ try {
   console.log(JSON.stringify(summary));
   if (errors > 0) process.exitCode = 1;
 } finally {
-  await app.close();
+  server.kill('SIGTERM');
 }
