@@ -26,10 +26,10 @@ async function serve(file: string): Promise<{ app: FastifyInstance; url: string 
 }
 
 /** A GET whose path is sent exactly as written (fetch would resolve "..", which is what is under test). */
-function rawGet(url: string, rawPath: string): Promise<{ status: number; body: string }> {
+function rawGet(url: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: hostname, port, path: rawPath, method: 'GET' }, (response) => {
+    const request = http.request({ host: hostname, port, path: rawPath, method: 'GET', headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -215,6 +215,19 @@ describe('w2v serve API', () => {
       assert.notEqual(r.status, 200, attempt);
       assert.ok(!r.body.includes('"name": "w2v"') && !r.body.includes(packageJson.slice(0, 40)), attempt);
       assert.ok(!r.body.includes('root:'), attempt);
+    }
+  });
+
+  it('answers only requests addressed to this machine by name, so DNS rebinding reads nothing', async () => {
+    const { port } = new URL(server.url);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      assert.equal((await rawGet(server.url, '/api/neighbors?word=king', { host })).status, 200, host);
+    }
+    for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`, `localhost.attacker.example`]) {
+      const r = await rawGet(server.url, '/api/neighbors?word=king', { host });
+      assert.equal(r.status, 403, host);
+      assert.match(JSON.parse(r.body).error, /only requests addressed to localhost or 127\.0\.0\.1/);
+      assert.equal((await rawGet(server.url, '/', { host })).status, 403, `${host}: the page too`);
     }
   });
 

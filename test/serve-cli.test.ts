@@ -73,6 +73,25 @@ describe('w2v serve (command)', () => {
     assert.equal(running.stderr(), '', 'small vectors need no index, so nothing to report');
   });
 
+  it('builds the index beside the vectors when asked to search through one, with progress, and reuses it next time', async () => {
+    const indexed = path.join(dir, 'indexed.bin');
+    await writeToyVectors(indexed);
+    const first = await startServe(indexed, '--port', '0', '--index');
+    try {
+      const body = (await (await fetch(`${first.url}api/neighbors?word=king&k=2`)).json()) as { search: string; neighbors: { word: string }[] };
+      assert.equal(body.search, 'index');
+      assert.deepEqual(body.neighbors.map((n) => n.word), ['man', 'queen']);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    await exited(first.child);
+    assert.match(first.stderr(), /^w2v: building the index \(no index yet\): .*indexed\.bin\.hnsw\n(w2v: indexing words: .*\n)*w2v: indexing words: 306 of 306\n$/);
+    const second = await startServe(indexed, '--port', '0', '--index');
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+    assert.equal(second.stderr(), '', 'the saved index matched the vectors');
+  });
+
   it('a port in use fails with one line that suggests --port', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

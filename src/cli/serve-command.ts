@@ -2,7 +2,7 @@ import open from 'open';
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
-import { startServer } from '../serve/server.js';
+import { isLoopbackAddress, startServer } from '../serve/server.js';
 import { readTrainingReport, reportPathFor, type SavedTrainingReport } from '../training-report.js';
 import { VECTORS_POSITIONAL } from './query-arguments.js';
 import { forcedSearchWay, openSearchFromArgs, SEARCH_OPTIONS, type SearchArgs } from './search-arguments.js';
@@ -64,7 +64,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     );
     const reportNote = report ? `, with ${reportPathFor(args.vectors)}` : '';
     process.stdout.write(`w2v: serving ${args.vectors} (${embeddings.size} words, ${search.way} search${reportNote}) at ${url}\n`);
-    if (args.host !== LOOPBACK && args.host !== 'localhost' && args.host !== '::1') {
+    if (!isLoopbackAddress(args.host)) {
       process.stderr.write(`w2v: warning: listening on ${args.host}, so other machines can read these vectors\n`);
     }
     if (args.open) {

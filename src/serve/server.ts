@@ -37,12 +37,36 @@ const query = (properties: Record<string, object>, required: string[]) => ({ que
  */
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
 
-/** The explorer: the page and its JSON API, every route read-only. */
-export async function buildServer(context: ServeContext): Promise<FastifyInstance> {
+/** Names a browser uses for this machine; a loopback server answers only requests addressed to one. */
+function isLoopbackName(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d*$/, '');
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** Whether listening on `host` reaches only this machine. */
+export function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * The explorer: the page and its JSON API, every route read-only. With `loopbackOnly`, a request
+ * whose Host is not this machine's name is refused: otherwise a web page elsewhere could point
+ * its own host name at 127.0.0.1 (DNS rebinding) and read the answers.
+ */
+export async function buildServer(context: ServeContext, options: { loopbackOnly: boolean } = { loopbackOnly: true }): Promise<FastifyInstance> {
   const { embeddings, search, report } = context;
   const vocabulary = new VocabularySearch(embeddings.words);
   // A slow or stalled client must not hold a connection for ever.
   const app = Fastify({ logger: false, requestTimeout: 30_000, connectionTimeout: 60_000 });
+
+  if (options.loopbackOnly) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!isLoopbackName(request.headers.host)) {
+        return reply.code(403).send({ error: 'this server answers only requests addressed to localhost or 127.0.0.1 (start it with --host to serve other names)' });
+      }
+    });
+  }
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -129,7 +153,7 @@ export async function buildServer(context: ServeContext): Promise<FastifyInstanc
 
 /** Starts listening; a port in use or a host that is not this machine's is the user's to fix. */
 export async function startServer(context: ServeContext, listen: { host: string; port: number }): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer(context);
+  const app = await buildServer(context, { loopbackOnly: isLoopbackAddress(listen.host) });
   try {
     await app.listen(listen);
   } catch (error) {
