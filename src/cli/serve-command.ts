@@ -1,8 +1,6 @@
-import open from 'open';
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
-import { isLoopbackAddress, startServer } from '../serve/server.js';
 import { readTrainingReport, reportPathFor, type SavedTrainingReport } from '../training-report.js';
 import { VECTORS_POSITIONAL } from './query-arguments.js';
 import { forcedSearchWay, openSearchFromArgs, SEARCH_OPTIONS, type SearchArgs } from './search-arguments.js';
@@ -52,6 +50,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const embeddings = await Embeddings.load(args.vectors);
     const search = await openSearchFromArgs(args, embeddings);
     const report = await reportOrNothing(args.vectors);
+    // Loaded here, not at the top: every other command would pay for fastify and the layouts at start.
+    const { isLoopbackAddress, startServer } = await import('../serve/server.js');
     const { app, url } = await startServer(
       {
         vectorsPath: args.vectors,
@@ -68,6 +68,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       process.stderr.write(`w2v: warning: listening on ${args.host}, so other machines can read these vectors\n`);
     }
     if (args.open) {
+      const { default: open } = await import('open');
       open(url).catch((error: unknown) => process.stderr.write(`w2v: warning: could not open a browser (${error instanceof Error ? error.message : String(error)}); visit ${url}\n`));
     }
     // Serve until told to stop; close lets requests in flight finish.
