@@ -55,6 +55,15 @@ describe('w2v serve in a browser', () => {
     assert.equal(await inPage(page, 'document.activeElement.id'), 'word');
   });
 
+  it('typing offers completions from the vocabulary', async () => {
+    await page.click('#word', { count: 3 });
+    await page.keyboard.type('T2W');
+    await page.waitForFunction(`document.querySelectorAll('#completions option').length > 0`);
+    const offered = await inPage<string[]>(page, `[...document.querySelectorAll('#completions option')].map((o) => o.value)`);
+    assert.deepEqual([...offered].sort(), ['t2w0', 't2w1', 't2w2', 't2w3', 't2w4', 't2w5']);
+    assert.equal(await inPage(page, `document.getElementById('word').getAttribute('list')`), 'completions');
+  });
+
   it('typing a word and pressing Enter shows its neighbours as bars and its neighbourhood map', async () => {
     await exploreWord(page, 't3w1');
     const rows = await inPage<{ word: string; similarity: number; bar: string }[]>(
