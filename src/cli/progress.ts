@@ -9,6 +9,14 @@ function formatCount(n: number): string {
   return String(Math.round(n));
 }
 
+/** A live bar on stderr: percent, ETA and a line of detail that each update may change. */
+function newBar(total: number, detail: string): cliProgress.SingleBar {
+  const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
+  const created = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
+  created.start(total, 0, { detail });
+  return created;
+}
+
 /**
  * Shows training progress on stderr (stdout stays clean for --json): a live bar with percent,
  * words/s, ETA, alpha and mean loss on a terminal; a plain line every few seconds otherwise,
@@ -23,12 +31,6 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
   let readBar: cliProgress.SingleBar | undefined;
   let bar: cliProgress.SingleBar | undefined;
   let lastPlain = 0;
-  const newBar = (total: number, detail: string) => {
-    const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
-    const created = new cliProgress.SingleBar({ format, stream, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
-    created.start(total, 0, { detail });
-    return created;
-  };
   const stopReadBar = () => {
     readBar?.stop();
     readBar = undefined;
@@ -89,18 +91,16 @@ export function createCountProgress(label: string): { update(done: number, total
   let lastPlain = 0;
   return {
     update(done, total) {
+      const detail = `${label}: ${formatCount(done)} of ${formatCount(total)}`;
       if (stream.isTTY) {
-        if (!bar) {
-          bar = new cliProgress.SingleBar({ format: ` ${label} {bar} {percentage}% | {value}/{total}`, stream, hideCursor: true }, cliProgress.Presets.shades_classic);
-          bar.start(total, 0);
-        }
-        bar.update(done);
+        bar ??= newBar(total, detail);
+        bar.update(done, { detail });
         return;
       }
       const now = Date.now();
       if (now - lastPlain >= PLAIN_INTERVAL_MS || done >= total) {
         lastPlain = now;
-        stream.write(`w2v: ${label}: ${formatCount(done)} of ${formatCount(total)}\n`);
+        stream.write(`w2v: ${detail}\n`);
       }
     },
     stop() {
