@@ -3,33 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Random } from '../src/random.js';
 import { resolveTrainOptions } from '../src/options.js';
 import { trainEmbeddings, type TrainedModel } from '../src/trainer.js';
 import { writeWord2vecFile } from '../src/word2vec-format.js';
-
-const TOPICS = 8;
-const WORDS_PER_TOPIC = 6;
-
-/**
- * A corpus with planted structure: every sentence draws its words from one topic, so words of
- * a topic share all their contexts and nothing else. Training that works puts them together.
- */
-function plantedCorpus(sentences: number, seed: number): string {
-  const random = new Random(seed);
-  const lines: string[] = [];
-  for (let s = 0; s < sentences; s++) {
-    const topic = random.nextUint32() % TOPICS;
-    const words: string[] = [];
-    for (let i = 0; i < 8; i++) words.push(`t${topic}w${random.nextUint32() % WORDS_PER_TOPIC}`);
-    lines.push(words.join(' '));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function topicOf(word: string): string {
-  return word.slice(0, word.indexOf('w'));
-}
+import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from './support/planted-corpus.js';
 
 function cosine(model: TrainedModel, a: number, b: number): number {
   let dot = 0;

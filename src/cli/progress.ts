@@ -9,6 +9,14 @@ function formatCount(n: number): string {
   return String(Math.round(n));
 }
 
+/** A live bar on stderr: percent, ETA and a line of detail that each update may change. */
+function newBar(total: number, detail: string): cliProgress.SingleBar {
+  const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
+  const created = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
+  created.start(total, 0, { detail });
+  return created;
+}
+
 /**
  * Shows training progress on stderr (stdout stays clean for --json): a live bar with percent,
  * words/s, ETA, alpha and mean loss on a terminal; a plain line every few seconds otherwise,
@@ -23,12 +31,6 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
   let readBar: cliProgress.SingleBar | undefined;
   let bar: cliProgress.SingleBar | undefined;
   let lastPlain = 0;
-  const newBar = (total: number, detail: string) => {
-    const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
-    const created = new cliProgress.SingleBar({ format, stream, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
-    created.start(total, 0, { detail });
-    return created;
-  };
   const stopReadBar = () => {
     readBar?.stop();
     readBar = undefined;
@@ -74,6 +76,34 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
     },
     stop() {
       stopReadBar();
+      bar?.stop();
+    },
+  };
+}
+
+/**
+ * Progress of a counted job (words added to an index) on stderr: a bar on a terminal, a plain
+ * line every few seconds and at the end otherwise. `update` may be called as often as wanted.
+ */
+export function createCountProgress(label: string): { update(done: number, total: number): void; stop(): void } {
+  const stream = process.stderr;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastPlain = 0;
+  return {
+    update(done, total) {
+      const detail = `${label}: ${formatCount(done)} of ${formatCount(total)}`;
+      if (stream.isTTY) {
+        bar ??= newBar(total, detail);
+        bar.update(done, { detail });
+        return;
+      }
+      const now = Date.now();
+      if (now - lastPlain >= PLAIN_INTERVAL_MS || done >= total) {
+        lastPlain = now;
+        stream.write(`w2v: ${detail}\n`);
+      }
+    },
+    stop() {
       bar?.stop();
     },
   };

@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
 import { trainEmbeddings } from '../trainer.js';
+import { reportPathFor, type SavedTrainingReport } from '../training-report.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
 import { createProgressObserver } from './progress.js';
 
@@ -36,11 +37,6 @@ interface TrainArgs extends CliTrainOptions {
   json: boolean;
   progress: boolean;
   index: boolean;
-}
-
-/** The report sits beside the vectors: `vectors.bin` → `vectors.bin.report.json`. */
-export function reportPathFor(vectorsPath: string): string {
-  return `${vectorsPath}.report.json`;
 }
 
 function builder(yargs: Argv): Argv<TrainArgs> {
@@ -148,7 +144,7 @@ async function handler(args: TrainArgs): Promise<void> {
     indexPath = built.indexPath;
   }
   report.seconds.total = (performance.now() - started) / 1000;
-  const saved = { ...report, output: args.out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
+  const saved: SavedTrainingReport = { ...report, output: args.out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
   await writeTextFileAtomically(reportPathFor(args.out), `${JSON.stringify(saved, null, 2)}\n`);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(saved)}\n`);

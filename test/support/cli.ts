@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,4 +31,20 @@ export function runCli(args: string[], options: { tmp?: string; env?: Record<str
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Runs `w2v ...args` to the end with empty standard input, waiting for it (for short commands). */
+export function w2v(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A failure is one "w2v: ..." line on stderr, with no stack trace. */
+export function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(r.code, 1, 'a user error exits with 1 (2 is for usage errors)');
+  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^w2v: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
 }
