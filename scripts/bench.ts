@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
-import { capture, lastLine, measure } from './bench/measure.js';
+import { capture, findPython, jsonReport, lastLine, measure } from './bench/measure.js';
 import { markdown, summarizeRuns, textTable, type Quality, type Row } from './bench/report.js';
 import { jobSettings, makeTools, MODES, TOOL_NAMES, type Job, type Mode, type ToolName } from './bench/tools.js';
 
@@ -39,26 +39,12 @@ const argv = yargs(hideBin(process.argv))
   .help()
   .parseSync();
 
-/** The interpreter that has gensim (Debian's python3-gensim lives in /usr/bin/python3, not in pyenv). */
-function findPython(): string | undefined {
-  return ['/usr/bin/python3', 'python3'].find((p) => capture(p, ['-c', 'import gensim']) !== undefined);
-}
-
 function evaluate(python: string, vectors: string, binary: boolean): Quality {
   const out = capture(python, [join(ROOT, 'scripts/bench_evaluate.py'), vectors, '--binary', binary ? '1' : '0',
     '--analogies', join(DATA, 'questions-words.txt'),
     '--pairs', `ws353=${join(DATA, 'wordsim353.tsv')}`, '--pairs', `mturk=${join(DATA, 'mturk771.txt')}`]);
   if (out === undefined) throw new Error('evaluator failed');
   return JSON.parse(out) as Quality;
-}
-
-/** w2v's --json report: the last stdout line that parses as a JSON object. */
-function jsonReport(path: string): unknown {
-  const lines = readFileSync(path, 'utf8').trim().split('\n').reverse();
-  for (const l of lines) {
-    try { return JSON.parse(l); } catch { /* not JSON */ }
-  }
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
 }
 
 const quote = (a: string): string => (/^[\w./=:+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);

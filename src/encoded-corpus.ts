@@ -1,8 +1,13 @@
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { readSentences } from './corpus.js';
+import type { EncodingErrors } from './corpus-text.js';
+import { ID_BLOCK_ENTRIES, IdWriter, readIdBlocks } from './id-file.js';
+import { readPartsInWorkers } from './read-in-workers.js';
+import type { PartCount } from './read-part.js';
+import { planReadParts } from './read-plan.js';
 import { SENTENCE_END } from './shared-memory.js';
 import { buildVocabulary, type Vocabulary } from './vocabulary.js';
+import { WordTable } from './word-table.js';
 
 /**
  * The corpus after one read of the text: u32 word ids on disk, sentences ended by
@@ -16,6 +21,10 @@ export interface EncodedCorpus {
   corpusTokens: number;
   /** Tokens kept in the vocabulary: what one epoch trains on before subsampling. */
   trainingWords: number;
+  /** Tokens longer than MAX_TOKEN_BYTES, cut to it. */
+  cutTokens: number;
+  /** NUL bytes and ill-formed UTF-8 sequences replaced by U+FFFD (--encoding-errors replace). */
+  replacedSequences: number;
   chunks: CorpusChunk[];
   /** Entries (ids and sentence marks) in the longest chunk: the size of a worker's buffer. */
   maxChunkEntries: number;
@@ -40,155 +49,121 @@ export interface EncodeOptions {
   chunkTokens: number;
   /** Directory for the id files; the caller removes it. */
   workDirectory: string;
-  onTokens?: (tokensRead: number) => void;
+  encodingErrors: EncodingErrors;
+  /** Reader threads at most: the corpus is cut into that many parts, each of at least minPartBytes. */
+  readers: number;
+  minPartBytes?: number;
+  /** Bytes read from the files (compressed ones for .gz) and tokens found so far. */
+  onProgress?: (read: ReadProgress) => void;
 }
 
-const BLOCK_ENTRIES = 1 << 18;
-
-/** Buffered u32 writer: one write(2) per 1 MiB block instead of one per token. */
-class IdWriter {
-  private readonly fd: number;
-  private readonly block = new Uint32Array(BLOCK_ENTRIES);
-  private used = 0;
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
-  }
-  push(id: number): void {
-    this.block[this.used++] = id;
-    if (this.used === BLOCK_ENTRIES) this.flush();
-  }
-  flush(): void {
-    if (this.used === 0) return;
-    writeSync(this.fd, this.block, 0, this.used * 4);
-    this.used = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
+export interface ReadProgress {
+  fileBytes: number;
+  tokens: number;
 }
 
 /**
- * Reads until `bytes` is full or the file ends, and returns how many bytes were read; a null
- * position reads on from the file's current offset. One read(2) may return less than asked.
- */
-export function readFully(fd: number, bytes: Uint8Array, position: number | null): number {
-  let filled = 0;
-  while (filled < bytes.length) {
-    const n = readSync(fd, bytes, filled, bytes.length - filled, position === null ? null : position + filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
-}
-
-/** Reads a file of u32 entries block by block. */
-function* readIdBlocks(file: string): Generator<Uint32Array> {
-  const fd = openSync(file, 'r');
-  const block = new Uint32Array(BLOCK_ENTRIES);
-  const bytes = new Uint8Array(block.buffer);
-  try {
-    for (;;) {
-      const filled = readFully(fd, bytes, null);
-      if (filled === 0) return;
-      yield block.subarray(0, filled >> 2);
-      if (filled < bytes.length) return;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Tokenizes the text once, counting words while writing provisional ids (in order of first
- * appearance); then fixes the vocabulary and rewrites the ids in their final numbering, which
- * drops rare words, empty sentences, and records chunk boundaries. The second pass reads
- * binary ids only, which costs a small fraction of the tokenizing pass.
+ * Reads the text once, in parallel parts that count words while writing provisional ids; merges
+ * the parts' words in order of first appearance in the whole corpus (so the result does not
+ * depend on the number of readers), fixes the vocabulary, and rewrites the ids in their final
+ * numbering. That second pass reads binary ids only: it drops rare words and empty sentences,
+ * cuts lines longer than maxSentenceLength tokens (counted before the vocabulary cut, as the
+ * text has them), and records chunk boundaries.
  */
 export async function encodeCorpus(files: string[], options: EncodeOptions): Promise<EncodedCorpus> {
-  const provisionalPath = path.join(options.workDirectory, 'provisional.u32');
-  const encodedPath = path.join(options.workDirectory, 'corpus.u32');
   const readStart = performance.now();
-  const ids = new Map<string, number>();
-  const words: string[] = [];
-  let counts = new Float64Array(1 << 16);
-  let corpusTokens = 0;
-
-  const provisional = new IdWriter(provisionalPath);
+  const plan = await planReadParts(files, options.readers, options.minPartBytes);
+  const parts = await readPartsInWorkers(
+    plan.map((ranges, k) => ({ ranges, idsPath: path.join(options.workDirectory, `part${k}.u32`) })),
+    { encodingErrors: options.encodingErrors, onProgress: (fileBytes, tokens) => options.onProgress?.({ fileBytes, tokens }) },
+  );
   try {
-    let nextReport = 1 << 20;
-    for await (const sentence of readSentences(files, options.maxSentenceLength)) {
-      for (const token of sentence) {
-        let id = ids.get(token);
-        if (id === undefined) {
-          id = words.length;
-          ids.set(token, id);
-          words.push(token);
-          if (id === counts.length) {
-            const grown = new Float64Array(counts.length * 2);
-            grown.set(counts);
-            counts = grown;
-          }
-        }
-        counts[id]++;
-        provisional.push(id);
-      }
-      provisional.push(SENTENCE_END);
-      corpusTokens += sentence.length;
-      if (corpusTokens >= nextReport) {
-        options.onTokens?.(corpusTokens);
-        nextReport = corpusTokens + (1 << 20);
-      }
-    }
+    // One numbering for the words of all parts: part 0's in its order, then each later part's
+    // new words in theirs, which is their order of first appearance in the corpus.
+    const merged = new WordTable();
+    const partIds = parts.map((part) => merged.merge(part.words));
+    const { vocabulary, remap } = buildVocabulary((id) => merged.word(id), merged.counts.subarray(0, merged.size), options.minCount, options.maxVocab);
+    const encodeStart = performance.now();
+    const encodedPath = path.join(options.workDirectory, 'corpus.u32');
+    const encoded = encodeIds(parts, partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
+    const sum = (key: 'tokens' | 'cutTokens' | 'replacedSequences') => parts.reduce((total, part) => total + part[key], 0);
+    return {
+      path: encodedPath,
+      vocabulary,
+      corpusTokens: sum('tokens'),
+      ...encoded,
+      cutTokens: sum('cutTokens'),
+      replacedSequences: sum('replacedSequences'),
+      seconds: { read: (encodeStart - readStart) / 1000, encode: (performance.now() - encodeStart) / 1000 },
+    };
   } finally {
-    provisional.close();
+    for (const part of parts) rmSync(part.idsPath, { force: true });
   }
-  options.onTokens?.(corpusTokens);
+}
 
-  const { vocabulary, remap } = buildVocabulary(words, counts.subarray(0, words.length), options.minCount, options.maxVocab);
-  const encodeStart = performance.now();
+/** The final id file: parts in order, each provisional id mapped by finalIds[part] (-1: dropped). */
+function encodeIds(
+  parts: PartCount[],
+  finalIds: Int32Array[],
+  encodedPath: string,
+  options: EncodeOptions,
+): Pick<EncodedCorpus, 'trainingWords' | 'chunks' | 'maxChunkEntries'> {
   const chunks: CorpusChunk[] = [];
+  const max = options.maxSentenceLength;
+  const chunkTokens = options.chunkTokens;
   let trainingWords = 0;
   let maxChunkEntries = 0;
-  const encoded = new IdWriter(encodedPath);
+  // Entries written before `out`'s first entry; the chunk being filled starts at chunkStart.
+  let flushed = 0;
+  let chunkStart = 0;
+  let chunkWords = 0;
+  let sentenceWords = 0;
+  // Tokens of the line since it started or was last cut, out-of-vocabulary ones included.
+  let lineTokens = 0;
+  const writer = new IdWriter(encodedPath);
+  // Entries are gathered here and handed to the writer a block at a time; an input entry makes
+  // at most two (a word and the cut after it).
+  const out = new Uint32Array(2 * ID_BLOCK_ENTRIES);
+  const closeChunk = (pushed: number) => {
+    const entries = pushed - chunkStart;
+    chunks.push({ offset: chunkStart, entries, words: chunkWords });
+    maxChunkEntries = Math.max(maxChunkEntries, entries);
+    chunkStart = pushed;
+    chunkWords = 0;
+  };
   try {
-    let pushed = 0;
-    let chunkStart = 0;
-    let chunkWords = 0;
-    let sentenceWords = 0;
-    const closeChunk = () => {
-      const entries = pushed - chunkStart;
-      chunks.push({ offset: chunkStart, entries, words: chunkWords });
-      maxChunkEntries = Math.max(maxChunkEntries, entries);
-      chunkStart = pushed;
-      chunkWords = 0;
-    };
-    for (const block of readIdBlocks(provisionalPath)) {
-      for (let i = 0; i < block.length; i++) {
-        const provisionalId = block[i];
-        if (provisionalId === SENTENCE_END) {
-          // Sentences emptied by the vocabulary cut leave nothing behind.
+    parts.forEach((part, k) => {
+      const toFinal = finalIds[k];
+      for (const block of readIdBlocks(part.idsPath)) {
+        let n = 0;
+        for (let i = 0; i < block.length; i++) {
+          const provisionalId = block[i];
+          if (provisionalId !== SENTENCE_END) {
+            const id = toFinal[provisionalId];
+            if (id >= 0) {
+              out[n++] = id;
+              sentenceWords++;
+              chunkWords++;
+            }
+            if (++lineTokens !== max) continue;
+          }
+          // A line end, or a cut of a long line. Sentences emptied by the vocabulary cut leave
+          // nothing behind.
+          lineTokens = 0;
           if (sentenceWords === 0) continue;
-          encoded.push(SENTENCE_END);
-          pushed++;
+          out[n++] = SENTENCE_END;
+          trainingWords += sentenceWords;
           sentenceWords = 0;
-          if (chunkWords >= options.chunkTokens) closeChunk();
-          continue;
+          if (chunkWords >= chunkTokens) closeChunk(flushed + n);
         }
-        const id = remap[provisionalId];
-        if (id < 0) continue;
-        encoded.push(id);
-        pushed++;
-        sentenceWords++;
-        chunkWords++;
-        trainingWords++;
+        writer.pushAll(out.subarray(0, n));
+        flushed += n;
       }
-    }
-    if (chunkWords > 0) closeChunk();
+    });
+    // Every part's last line was ended by its file's end, so no sentence is left open.
+    if (chunkWords > 0) closeChunk(flushed);
   } finally {
-    encoded.close();
-    rmSync(provisionalPath, { force: true });
+    writer.close();
   }
-  const seconds = { read: (encodeStart - readStart) / 1000, encode: (performance.now() - encodeStart) / 1000 };
-  return { path: encodedPath, vocabulary, corpusTokens, trainingWords, chunks, maxChunkEntries, seconds };
+  return { trainingWords, chunks, maxChunkEntries };
 }

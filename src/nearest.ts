@@ -18,6 +18,12 @@ export interface IndexParams {
   seed: number;
 }
 
+/** Told how many of `total` words have been added to the graph. */
+export type IndexBuildProgress = (done: number, total: number) => void;
+
+/** Words between two progress reports: often enough for a bar, rarely enough to cost nothing. */
+const PROGRESS_EVERY = 2000;
+
 export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16, efConstruction: 100, ef: 64, seed: 100 });
 
 /** What is saved next to the index, because hnswlib's own file holds only the graph. */
@@ -96,7 +102,8 @@ export class NearestIndex {
     return this.scratch;
   }
 
-  static build(embeddings: Embeddings, params: Partial<IndexParams> = {}): NearestIndex {
+  /** `onProgress` hears how many of the words are in the graph, every few thousand and at the end. */
+  static build(embeddings: Embeddings, params: Partial<IndexParams> = {}, onProgress?: IndexBuildProgress): NearestIndex {
     const full = { ...DEFAULT_INDEX_PARAMS, ...defined(params) };
     checkParams(full);
     if (embeddings.size === 0) throw new UserError('cannot index an empty set of vectors');
@@ -107,6 +114,7 @@ export class NearestIndex {
       const row = embeddings.unitRow(i);
       for (let j = 0; j < point.length; j++) point[j] = row[j];
       hnsw.addPoint(point, i);
+      if (onProgress && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === embeddings.size)) onProgress(i + 1, embeddings.size);
     }
     hnsw.setEf(full.ef);
     return new NearestIndex(hnsw, embeddings.words, full);
@@ -265,7 +273,6 @@ async function verifyIndexFile(indexPath: string, sidecar: IndexSidecar): Promis
   if (!consistent) throw damaged(`it does not hold ${sidecar.count} vectors of dimension ${sidecar.dim} as its sidecar says`);
 }
 
-/** Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v index` and `w2v train --index`. */
 /**
  * Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v
  * index` and `w2v train --index`. Without an explicit ef, the smallest ef that reaches
@@ -274,13 +281,13 @@ async function verifyIndexFile(indexPath: string, sidecar: IndexSidecar): Promis
 export async function buildIndexFile(
   vectorsPath: string,
   embeddings: Embeddings,
-  options: Partial<IndexParams> & { out?: string; targetRecall?: number } = {},
+  options: Partial<IndexParams> & { out?: string; targetRecall?: number; onProgress?: IndexBuildProgress } = {},
 ): Promise<{ indexPath: string; sidecar: IndexSidecar; buildSeconds: number; tuneSeconds: number; index: NearestIndex }> {
   const indexPath = options.out ?? defaultIndexPath(vectorsPath);
   const checksum = fileSha256(vectorsPath);
   const started = performance.now();
-  const { targetRecall, out: _out, ...params } = options;
-  const index = NearestIndex.build(embeddings, params);
+  const { targetRecall, out: _out, onProgress, ...params } = options;
+  const index = NearestIndex.build(embeddings, params, onProgress);
   const buildSeconds = (performance.now() - started) / 1000;
   const tuning = options.ef === undefined ? tuneEf(index, embeddings, { targetRecall }) : undefined;
   const tuneSeconds = (performance.now() - started) / 1000 - buildSeconds;

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { ENCODING_ERRORS, type EncodingErrors } from './corpus-text.js';
 import { UserError } from './errors.js';
 
 export type ModelType = 'sg' | 'cbow';
@@ -85,6 +86,8 @@ export interface TrainOptions {
   seed: number;
   /** Sentences longer than this are cut; a corpus with no newlines becomes such pieces. */
   maxSentenceLength: number;
+  /** Bytes that are not UTF-8 text (NUL, ill-formed sequences): an error, or replaced by U+FFFD. */
+  encodingErrors: EncodingErrors;
   kernel: KernelChoice;
   /** Tokens per scheduled task; small enough to balance load and report progress often. */
   chunkTokens: number;
@@ -110,6 +113,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   workers: Math.max(1, os.availableParallelism()),
   seed: 1,
   maxSentenceLength: 10_000,
+  encodingErrors: 'strict',
   kernel: 'auto',
   chunkTokens: 1 << 18,
 });
@@ -185,6 +189,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   requireChoice('activation', base.activation, ACTIVATIONS);
   refuseOutOfPlace(base.loss, defined);
   requireChoice('kernel', base.kernel, ['auto', 'wasm', 'ts'] as const);
+  requireChoice('encoding-errors', base.encodingErrors, ENCODING_ERRORS);
   const alpha = defined.alpha ?? defaultAlpha(base.model);
   const minAlpha = defined.minAlpha ?? alpha * 1e-4;
   // A loss that draws no noise words has none: the report then says negative 0.

@@ -58,7 +58,7 @@ export class Random {
 }
 
 /** MurmurHash3's final mixer: a bijection on u32 with full avalanche. */
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type CorpusFileStamp, type EpochTotals } from './checkpoint.js';
 import { meanCodeLength } from './code-tree.js';
-import { resolveCorpusFiles } from './corpus.js';
-import { encodeCorpusInWorker } from './encode-in-worker.js';
-import type { EncodedCorpus } from './encoded-corpus.js';
+import { resolveCorpusFiles } from './corpus-files.js';
+import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
 import { UserError } from './errors.js';
 import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
 import type { KernelKind } from './kernel/kernel.js';
@@ -38,7 +37,8 @@ export interface TrainingProgress {
 /** Callbacks for a caller that shows progress; all optional. */
 export interface TrainingObserver {
   onPhase?(phase: 'read' | 'train', detail: string): void;
-  onTokensRead?(tokens: number): void;
+  /** While the corpus is read: file bytes read of the total (compressed bytes for .gz), tokens found. */
+  onReadProgress?(read: { fileBytes: number; totalBytes: number; tokens: number }): void;
   onProgress?(progress: TrainingProgress): void;
   onWarning?(message: string): void;
 }
@@ -60,6 +60,10 @@ export interface TrainingReport {
   corpusFiles: string[];
   corpusTokens: number;
   trainingWords: number;
+  /** Tokens longer than MAX_TOKEN_BYTES, cut to it. */
+  cutTokens: number;
+  /** NUL bytes and ill-formed UTF-8 sequences replaced by U+FFFD (--encoding-errors replace). */
+  replacedSequences: number;
   vocabularySize: number;
   chunks: number;
   /** What the per-epoch loss measures: the loss's own objective. */
@@ -207,13 +211,17 @@ async function train(
   registerTransientPath(workDirectory);
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
-    const corpus = await encodeCorpusInWorker(files, {
+    const totalBytes = await totalFileBytes(files);
+    const corpus = await encodeCorpus(files, {
       minCount: options.minCount,
       maxVocab: options.maxVocab,
       maxSentenceLength: options.maxSentenceLength,
       chunkTokens: options.chunkTokens,
       workDirectory,
-      onTokens: observer.onTokensRead,
+      encodingErrors: options.encodingErrors,
+      // Reading uses as many threads as training will.
+      readers: options.workers,
+      onProgress: (read) => observer.onReadProgress?.({ ...read, totalBytes }),
     });
     if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
     const trainStart = performance.now();
@@ -276,6 +284,8 @@ async function train(
       corpusFiles: files,
       corpusTokens: corpus.corpusTokens,
       trainingWords: corpus.trainingWords,
+      cutTokens: corpus.cutTokens,
+      replacedSequences: corpus.replacedSequences,
       vocabularySize: corpus.vocabulary.words.length,
       chunks: corpus.chunks.length,
       objective,
@@ -313,6 +323,13 @@ async function train(
 function epochReport(totals: EpochTotals): EpochReport {
   const { epoch, lossSum, predictions, wordsSeen, wordsTrained, seconds } = totals;
   return { epoch, loss: predictions > 0 ? lossSum / predictions : 0, predictions, wordsSeen, wordsTrained, seconds };
+}
+
+/** What the read-progress bar counts to. */
+async function totalFileBytes(files: string[]): Promise<number> {
+  let total = 0;
+  for (const file of files) total += (await stat(file)).size;
+  return total;
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */

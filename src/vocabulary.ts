@@ -10,7 +10,8 @@ export interface Vocabulary {
 }
 
 /**
- * words/counts are indexed by provisional id (order of first appearance in the corpus). Keeps
+ * wordOf/counts are indexed by provisional id (order of first appearance in the corpus); only the
+ * kept words are asked for, so strings are made for the vocabulary, not for every distinct word. Keeps
  * words with count >= minCount, sorts by count descending with ties broken by provisional id
  * (first appearance first) — deterministic; then keeps the maxVocab most frequent when
  * maxVocab > 0. Returns the vocabulary and remap: Int32Array, provisional id -> final id or -1
@@ -20,13 +21,12 @@ export interface Vocabulary {
  * total order (not just "by count") is what makes ids, and so seeded training, reproducible.
  */
 export function buildVocabulary(
-  words: string[],
+  wordOf: (id: number) => string,
   counts: ArrayLike<number>,
   minCount: number,
   maxVocab: number,
 ): { vocabulary: Vocabulary; remap: Int32Array } {
-  const n = words.length;
-  if (counts.length !== n) throw new RangeError(`buildVocabulary got ${n} words but ${counts.length} counts`);
+  const n = counts.length;
 
   let kept = 0;
   let mostFrequent = 0;
@@ -54,9 +54,10 @@ export function buildVocabulary(
   for (let id = 0; id < size; id++) {
     const provisional = order[id];
     remap[provisional] = id;
-    finalWords[id] = words[provisional];
+    const word = wordOf(provisional);
+    finalWords[id] = word;
     finalCounts[id] = counts[provisional];
-    index.set(words[provisional], id);
+    index.set(word, id);
     totalCount += counts[provisional];
   }
   return { vocabulary: { words: finalWords, counts: finalCounts, totalCount, index }, remap };

@@ -1,50 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { writeWord2vecFile } from '../src/word2vec-format.js';
+import { assertOneLineFailure, w2v } from './support/cli.js';
+import { toyWords, writeToyVectors } from './support/toy-vectors.js';
 
-const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-cli-query-'));
 const vectors = path.join(dir, 'v.bin');
 
-function w2v(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', input: '' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A failure is one "w2v: ..." line on stderr, with no stack trace. */
-function assertOneLineFailure(r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 1, 'a user error exits with 1 (2 is for usage errors)');
-  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /^w2v: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
-
-// Toy words on dimensions 0-3 (royalty, male, female, fruit); filler words only on 4-7, so they
-// never come near the toy words.
-const toyWords = ['man', 'woman', 'king', 'queen', 'apple', 'pear'];
-const toyRows = [[0, 1, 0, 0.1], [0, 0, 1, 0.1], [1, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1], [0, 0.1, 0, 1]];
-const filler = 300;
-const words = [...toyWords, ...Array.from({ length: filler }, (_, i) => `filler${i}`)];
-const values: number[] = [];
-toyRows.forEach((r) => values.push(...r, 0, 0, 0, 0));
-for (let i = 0; i < filler; i++) values.push(0, 0, 0, 0, Math.sin(i), Math.cos(i * 1.3), Math.sin(i * 0.7), 1);
-
-test.before(async () => {
-  await writeWord2vecFile(vectors, { words, dim: 8, vectors: Float32Array.from(values) }, 'bin');
-});
+test.before(() => writeToyVectors(vectors));
 
 test('index writes the index and its sidecar', () => {
   const r = w2v('index', vectors, '--ef', '50', '--json');
   assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
-  assert.equal(summary.words, words.length);
+  assert.equal(summary.words, toyWords.length);
   assert.ok(existsSync(`${vectors}.hnsw`));
   const sidecar = JSON.parse(readFileSync(`${vectors}.hnsw.json`, 'utf8'));
   assert.equal(sidecar.ef, 50);
@@ -59,7 +30,7 @@ test('index without --ef measures the smallest ef that reaches the target recall
   const sidecar = JSON.parse(readFileSync(`${tuned}.json`, 'utf8'));
   assert.equal(sidecar.tuning.targetRecall, 0.95);
   assert.equal(sidecar.tuning.ef, sidecar.ef);
-  assert.equal(sidecar.tuning.sample, words.length, 'a vocabulary this small is sampled whole');
+  assert.equal(sidecar.tuning.sample, toyWords.length, 'a vocabulary this small is sampled whole');
   assert.ok(sidecar.tuning.recall >= 0.95, `recall ${sidecar.tuning.recall}`);
   assert.equal(JSON.parse(r.stdout).ef, sidecar.ef);
   const bad = w2v('index', vectors, '--out', tuned, '--target-recall', '1.5');
@@ -94,7 +65,7 @@ test('neighbors --json: one object per word, unknown words as errors with sugges
 
 test('neighbors rebuilds a stale index, and --exact agrees', async () => {
   const changed = path.join(dir, 'changed.bin');
-  await writeWord2vecFile(changed, { words, dim: 8, vectors: Float32Array.from(values) }, 'text');
+  await writeToyVectors(changed, 'text');
   writeFileSync(`${changed}.hnsw`, readFileSync(`${vectors}.hnsw`));
   writeFileSync(`${changed}.hnsw.json`, readFileSync(`${vectors}.hnsw.json`));
   const r = w2v('neighbors', changed, 'queen', '-k', '2', '--index');
@@ -160,7 +131,7 @@ test('bad input fails with one line naming the problem', () => {
 });
 
 test('every query command explains itself with --help', () => {
-  for (const command of ['index', 'neighbors', 'analogy', 'evaluate', 'export']) {
+  for (const command of ['index', 'neighbors', 'analogy', 'evaluate', 'export', 'serve']) {
     const r = w2v(command, '--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`w2v ${command} <vectors>`));

@@ -6,8 +6,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { MAX_TOKEN_LENGTH, readSentences, resolveCorpusFiles } from '../src/corpus.js';
+import { resolveCorpusFiles } from '../src/corpus-files.js';
+import { MAX_TOKEN_BYTES, readSentences, scanRanges } from '../src/corpus.js';
 import { UserError } from '../src/errors.js';
+import { planReadParts } from '../src/read-plan.js';
+import { SENTENCE_END } from '../src/shared-memory.js';
+import { TokenScanner } from '../src/token-scanner.js';
 
 let dir = '';
 before(() => {
@@ -142,14 +146,55 @@ describe('readSentences', () => {
     assert.deepEqual(await collect([empty, blank]), []);
   });
 
-  it('caps a token with no whitespace at MAX_TOKEN_LENGTH characters, across reads too', async () => {
-    const file = write('giant-token.txt', `${'g'.repeat(MAX_TOKEN_LENGTH * 5)} tail\nnext`);
+  it('caps a token with no whitespace at MAX_TOKEN_BYTES characters, across reads too', async () => {
+    const file = write('giant-token.txt', `${'g'.repeat(MAX_TOKEN_BYTES * 5)} tail\nnext`);
     for (const chunkBytes of [64, undefined]) {
       const sentences = await collect([file], 10_000, chunkBytes);
       assert.equal(sentences.length, 2);
-      assert.equal(sentences[0][0], 'g'.repeat(MAX_TOKEN_LENGTH));
+      assert.equal(sentences[0][0], 'g'.repeat(MAX_TOKEN_BYTES));
       assert.deepEqual(sentences[0].slice(1), ['tail']);
       assert.deepEqual(sentences[1], ['next']);
+    }
+  });
+
+  it('cuts an overlong token on a character boundary, never inside a character', async () => {
+    const accents = 'é'.repeat(MAX_TOKEN_BYTES); // 2 bytes each
+    const almost = `${'a'.repeat(MAX_TOKEN_BYTES - 1)}€`; // the euro sign straddles the limit
+    const file = write('long-utf8.txt', `${accents} ${almost} short`);
+    for (const chunkBytes of [64, undefined]) {
+      const [sentence] = await collect([file], 10_000, chunkBytes);
+      assert.equal(sentence[0], 'é'.repeat(MAX_TOKEN_BYTES / 2));
+      assert.equal(sentence[1], 'a'.repeat(MAX_TOKEN_BYTES - 1));
+      assert.equal(sentence[2], 'short');
+    }
+  });
+
+  it('stops at a NUL byte or invalid UTF-8, naming the file and the byte offset, across reads too', async () => {
+    const text = Buffer.from('good words here\n'.repeat(20));
+    for (const [name, bad, pattern] of [
+      ['binary.dat', Buffer.from([0x00]), /binary\.dat holds binary data \(a NUL byte at byte offset 321\)/],
+      ['latin1.txt', Buffer.from('caf\xe9 ', 'latin1'), /latin1\.txt is not valid UTF-8 \(byte 0xe9 at byte offset 324\).*--encoding-errors replace/],
+      ['cut.txt', Buffer.from([0xe2, 0x82]), /cut\.txt is not valid UTF-8 \(byte 0xe2 at byte offset 321\)/],
+    ] as const) {
+      const file = write(name, Buffer.concat([text, Buffer.from(' '), bad]));
+      for (const chunkBytes of [64, 1000, undefined]) await assert.rejects(collect([file], 10_000, chunkBytes), isOneLineUserError(pattern));
+    }
+    const gz = write('latin1.txt.gz', gzipSync(Buffer.concat([text, Buffer.from('caf\xe9', 'latin1')])));
+    await assert.rejects(collect([gz]), isOneLineUserError(/latin1\.txt\.gz is not valid UTF-8 \(byte 0xe9 at byte offset 323 of its decompressed text\)/));
+  });
+
+  it('replaces NUL bytes and invalid sequences by U+FFFD with encodingErrors replace, and counts them', async () => {
+    const file = write('mixed.txt', Buffer.concat([Buffer.from('caf\xe9 ok\x00ok\n', 'latin1'), Buffer.from('naïve '), Buffer.from([0xff, 0xfe])]));
+    for (const chunkBytes of [64, undefined]) {
+      const stats = { replaced: 0 };
+      const scanner = new TokenScanner();
+      const [ranges] = await planReadParts([file], 1);
+      const words: string[] = [];
+      for await (const block of scanRanges(ranges, scanner, { chunkBytes, encodingErrors: 'replace' }, stats)) {
+        for (const id of block) if (id !== SENTENCE_END) words.push(scanner.table.word(id));
+      }
+      assert.deepEqual(words, ['caf\ufffd', 'ok\ufffdok', 'naïve', '\ufffd\ufffd']);
+      assert.equal(stats.replaced, 4);
     }
   });
 
@@ -234,9 +279,9 @@ describe('resolveCorpusFiles', () => {
     const moduleDir = path.join(dir, 'module');
     mkdirSync(moduleDir);
     const compiled = path.dirname(fileURLToPath(import.meta.url));
-    for (const name of ['corpus.js', 'errors.js']) copyFileSync(path.join(compiled, '../src', name), path.join(moduleDir, name));
+    for (const name of ['corpus-files.js', 'errors.js']) copyFileSync(path.join(compiled, '../src', name), path.join(moduleDir, name));
     writeFileSync(path.join(moduleDir, 'package.json'), '{"type":"module"}');
-    const corpusModule = pathToFileURL(path.join(moduleDir, 'corpus.js')).href;
+    const corpusModule = pathToFileURL(path.join(moduleDir, 'corpus-files.js')).href;
     const script = `import(${JSON.stringify(corpusModule)}).then((m) => m.resolveCorpusFiles([${JSON.stringify(file)}]))` +
       `.then(() => console.log('resolved'), (e) => console.log(JSON.stringify({ name: e.name, message: e.message })))`;
     const output = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' }).trim();

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { encodeCorpus, type CorpusChunk, type EncodedCorpus, type EncodeOptions } from '../src/encoded-corpus.js';
+import { encodeCorpus, type CorpusChunk, type EncodedCorpus, type EncodeOptions, type ReadProgress } from '../src/encoded-corpus.js';
 import { Random } from '../src/random.js';
+import { planReadParts } from '../src/read-plan.js';
 import { SENTENCE_END } from '../src/shared-memory.js';
 
 let dir = '';
@@ -90,8 +91,11 @@ interface Run {
   corpus: EncodedCorpus;
   workDirectory: string;
   ids: Uint32Array;
+  /** Bytes of the id file. */
   fileBytes: number;
-  tokenReports: number[];
+  /** Bytes of the text files. */
+  textBytes: number;
+  progress: ReadProgress[];
 }
 
 async function encode(texts: string[], options: Partial<Omit<EncodeOptions, 'workDirectory'>>): Promise<Run> {
@@ -103,20 +107,22 @@ async function encode(texts: string[], options: Partial<Omit<EncodeOptions, 'wor
     writeFileSync(file, text);
     return file;
   });
-  const tokenReports: number[] = [];
+  const progress: ReadProgress[] = [];
   const corpus = await encodeCorpus(files, {
     minCount: 1,
     maxVocab: 0,
     maxSentenceLength: 10_000,
     chunkTokens: 1 << 20,
-    onTokens: (n) => tokenReports.push(n),
+    encodingErrors: 'strict',
+    readers: 1,
+    onProgress: (read) => progress.push(read),
     ...options,
     workDirectory,
   });
   const bytes = readFileSync(corpus.path);
   assert.equal(bytes.length % 4, 0, 'the id file holds whole u32 entries');
   const ids = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  return { corpus, workDirectory, ids, fileBytes: statSync(corpus.path).size, tokenReports };
+  return { corpus, workDirectory, ids, fileBytes: statSync(corpus.path).size, progress, textBytes: files.reduce((sum, file) => sum + statSync(file).size, 0) };
 }
 
 /** Reads the id file back as sentences of words; fails on a mark that ends nothing. */
@@ -167,7 +173,7 @@ function checkAgainst(run: Run, want: Expected, chunkTokens: number): void {
 
   assert.deepEqual(readdirSync(run.workDirectory), [path.basename(corpus.path)], 'provisional file removed');
   assert.equal(path.dirname(corpus.path), run.workDirectory);
-  assert.equal(run.tokenReports.at(-1), corpus.corpusTokens, 'the last progress report is the token total');
+  assert.deepEqual(run.progress.at(-1), { fileBytes: run.textBytes, tokens: corpus.corpusTokens }, 'the last progress report is the byte and token total');
   assert.ok(corpus.seconds.read >= 0 && corpus.seconds.encode >= 0);
 }
 
@@ -273,5 +279,41 @@ describe('encodeCorpus', () => {
     assert.ok(run.ids.length > 1 << 18, 'the id file is larger than one block');
     assert.ok(run.corpus.chunks.length > 10);
     checkAgainst(run, want, options.chunkTokens);
+  });
+
+  it('gives the same result with several readers, whose parts split lines and files anywhere', async () => {
+    // One long line (text8 has no newline at all), then lines of every kind, in three files.
+    const random = new Random(99);
+    const word = () => {
+      const r = random.nextFloat();
+      return r < 0.05 ? `größe${random.nextUint32() % 300}` : `w${Math.floor(400 * r * r)}`;
+    };
+    const longLine = Array.from({ length: 30_000 }, word).join(' ');
+    const lines = Array.from({ length: 2000 }, (_, i) => Array.from({ length: i % 9 }, word).join(i % 4 ? ' ' : ' \t'));
+    const texts = [longLine, lines.join('\n'), `${lines.slice(0, 500).join('\r\n')}\n`];
+    const options = { minCount: 2, maxSentenceLength: 37, chunkTokens: 3000 };
+    const one = await encode(texts, { ...options, readers: 1 });
+    const files = texts.map((_, i) => path.join(path.dirname(one.workDirectory), `corpus${i}.txt`));
+    for (const readers of [2, 3, 7]) {
+      const parts = await planReadParts(files, readers, 20_000);
+      assert.equal(parts.length, readers, `the corpus is cut into ${readers} parts`);
+      assert.ok(parts.some((ranges) => ranges[0].start > 0), 'some part starts inside a file');
+      const many = await encode(texts, { ...options, readers, minPartBytes: 20_000 });
+      assert.deepEqual(many.corpus.vocabulary, one.corpus.vocabulary, `${readers} readers: same vocabulary`);
+      assert.deepEqual(many.ids, one.ids, `${readers} readers: same ids`);
+      assert.deepEqual(many.corpus.chunks, one.corpus.chunks);
+      assert.equal(many.corpus.corpusTokens, one.corpus.corpusTokens);
+      assert.equal(many.corpus.trainingWords, one.corpus.trainingWords);
+    }
+    checkAgainst(one, expect(texts, options.minCount, options.maxSentenceLength), options.chunkTokens);
+  });
+
+  it('ends a line whose line feed is the first byte of a part', async () => {
+    // One word per CRLF line: every split point falls after a CR, just before the LF.
+    const text = Array.from({ length: 3000 }, (_, i) => `w${i % 50}`).join('\r\n');
+    const one = await encode([text], { readers: 1 });
+    const many = await encode([text], { readers: 4, minPartBytes: 1000 });
+    assert.ok(one.ids.filter((id) => id === SENTENCE_END).length === 3000);
+    assert.deepEqual(many.ids, one.ids);
   });
 });

@@ -1,6 +1,6 @@
 import { openSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { readFully } from '../src/encoded-corpus.js';
+import { readFully } from '../src/id-file.js';
 import type { TrainingKernel } from '../src/kernel/kernel.js';
 import { createReferenceKernel } from '../src/kernel/reference/kernel.js';
 import { instantiateWasmKernel } from '../src/kernel/wasm.js';

@@ -83,3 +83,17 @@ export function capture(cmd: string, args: string[]): string | undefined {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
+
+/** The interpreter that has gensim (Debian's python3-gensim lives in /usr/bin/python3, not in pyenv). */
+export function findPython(): string | undefined {
+  return ['/usr/bin/python3', 'python3'].find((p) => capture(p, ['-c', 'import gensim']) !== undefined);
+}
+
+/** w2v's --json report: the last stdout line that parses as a JSON object. */
+export function jsonReport(path: string): unknown {
+  const lines = readFileSync(path, 'utf8').trim().split('\n').reverse();
+  for (const l of lines) {
+    try { return JSON.parse(l); } catch { /* not JSON */ }
+  }
+  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return undefined; }
+}

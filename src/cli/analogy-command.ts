@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, type AnalogyMethod } from '../embeddings.js';
 import { UserError } from '../errors.js';
+import { answerAnalogy } from '../query-answers.js';
 import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface AnalogyArgs {
@@ -34,11 +35,11 @@ export const analogyCommand: CommandModule<object, AnalogyArgs> = {
     const k = positiveInteger('k', args.k) ?? 10;
     if (args.method !== 'add' && args.method !== 'mul') throw new UserError(`--method must be add or mul, got ${JSON.stringify(args.method)}`);
     const embeddings = await Embeddings.load(args.vectors);
-    const answers = embeddings.analogy(String(args.a), String(args.b), String(args.c), { method: args.method, k });
+    const answer = answerAnalogy(embeddings, String(args.a), String(args.b), String(args.c), args.method, k);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ a: args.a, b: args.b, c: args.c, method: args.method, answers })}\n`);
+      process.stdout.write(`${JSON.stringify(answer)}\n`);
     } else {
-      process.stdout.write(`${args.a} : ${args.b} :: ${args.c} : ?\n${formatNeighbors(answers)}\n`);
+      process.stdout.write(`${answer.a} : ${answer.b} :: ${answer.c} : ?\n${formatNeighbors(answer.answers)}\n`);
     }
   },
 };

@@ -1,10 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
+import { ENCODING_ERRORS } from '../corpus-text.js';
+import { MAX_TOKEN_BYTES } from '../token-scanner.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
 import { buildIndexFile } from '../nearest.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
 import { resumeEmbeddings, trainEmbeddings, type TrainingObserver } from '../trainer.js';
+import { reportPathFor, type SavedTrainingReport } from '../training-report.js';
 import { writeWord2vecFile } from '../word2vec-format.js';
 import { createProgressObserver } from './progress.js';
 import { INTERRUPTED_EXIT_CODE, installStopSignals } from './stop-signals.js';
@@ -20,6 +23,7 @@ type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands'>>;
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
+  'encodingErrors',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 /** Training options a resumed run may be given: they change how it runs, not the model. */
@@ -37,11 +41,6 @@ interface TrainArgs extends CliTrainOptions {
   json: boolean;
   progress: boolean;
   index: boolean;
-}
-
-/** The report sits beside the vectors: `vectors.bin` → `vectors.bin.report.json`. */
-export function reportPathFor(vectorsPath: string): string {
-  return `${vectorsPath}.report.json`;
 }
 
 function builder(yargs: Argv): Argv<TrainArgs> {
@@ -114,6 +113,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       kernel: { choices: ['auto', 'wasm', 'ts'] as const, defaultDescription: String(d.kernel), describe: 'wasm: WebAssembly SIMD; ts: plain TypeScript reference; auto: wasm where available' },
       format: { choices: ['bin', 'text'] as const, default: 'bin' as const, describe: 'word2vec binary or text format, as C word2vec writes them' },
       'max-sentence-length': { type: 'number', defaultDescription: String(d.maxSentenceLength), describe: 'Cut longer sentences (and lines) into pieces of this many tokens' },
+      'encoding-errors': {
+        choices: ENCODING_ERRORS,
+        defaultDescription: d.encodingErrors,
+        describe: 'strict: stop at a NUL byte or invalid UTF-8, naming the file and byte offset; replace: replace them with U+FFFD, count them in the report and go on',
+      },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
@@ -214,7 +218,7 @@ async function handler(args: TrainArgs): Promise<void> {
     indexPath = built.indexPath;
   }
   report.seconds.total = (performance.now() - started) / 1000;
-  const saved = { ...report, output: out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
+  const saved: SavedTrainingReport = { ...report, output: out, format: args.format, index: indexPath, finishedAt: new Date().toISOString() };
   await writeTextFileAtomically(reportPathFor(out), `${JSON.stringify(saved, null, 2)}\n`);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(saved)}\n`);
@@ -228,7 +232,9 @@ async function handler(args: TrainArgs): Promise<void> {
       `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
       (report.resumedFrom ? `resumed from ${report.resumedFrom.at(-1)}: ${report.trainSecondsInAll?.toFixed(2)} s of training in all\n` : '') +
-      (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : ''),
+      (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : '') +
+      (report.cutTokens > 0 ? `input: ${report.cutTokens} tokens longer than ${MAX_TOKEN_BYTES} bytes were cut to that length\n` : '') +
+      (report.replacedSequences > 0 ? `input: ${report.replacedSequences} NUL bytes or invalid UTF-8 sequences were replaced by U+FFFD\n` : ''),
   );
   stop.dispose();
 }

@@ -1,6 +1,6 @@
 // Runs the real CLI as a child process, for tests that check exit codes, messages and files.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,10 @@ export interface CliOptions {
   onStderr?: (child: ChildProcess, stderrSoFar: string) => void;
 }
 
+/**
+ * Runs the real CLI as a child process, as a user would. W2V_DEBUG is cleared so that failures
+ * show exactly what a user sees.
+ */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, W2V_DEBUG: '', ...options.env };
@@ -51,9 +55,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   });
 }
 
-/** A user-facing failure: exit 1, exactly one "w2v: …" line on stderr matching `pattern`, no stack trace. */
-export function assertOneLineFailure(r: CliResult, pattern: RegExp, code = 1): void {
-  assert.equal(r.signal, null, `ended by ${r.signal}, stderr: ${r.stderr}`);
+/** Runs `w2v ...args` to the end with empty standard input, waiting for it (for short commands). */
+export function w2v(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A user-facing failure: exit `code` (1; 2 is for usage errors), exactly one "w2v: …" line on stderr matching `pattern`, no stack trace. */
+export function assertOneLineFailure(r: { code: number | null; stderr: string; signal?: NodeJS.Signals | null }, pattern: RegExp, code = 1): void {
+  assert.equal(r.signal ?? null, null, `ended by ${r.signal}, stderr: ${r.stderr}`);
   assert.equal(r.code, code, r.stderr);
   const lines = r.stderr.split('\n');
   assert.equal(lines.at(-1), '', 'stderr ends with a newline');

@@ -1,0 +1,67 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+
+/** Entries per read(2) or write(2) of an id file: 1 MiB. */
+export const ID_BLOCK_ENTRIES = 1 << 18;
+
+/** Buffered writer of u32 entries: one write(2) per 1 MiB block instead of one per token. */
+export class IdWriter {
+  private readonly fd: number;
+  private readonly block = new Uint32Array(ID_BLOCK_ENTRIES);
+  private used = 0;
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+  push(id: number): void {
+    this.block[this.used++] = id;
+    if (this.used === ID_BLOCK_ENTRIES) this.flush();
+  }
+  pushAll(ids: Uint32Array): void {
+    for (let from = 0; from < ids.length; ) {
+      const take = Math.min(ids.length - from, ID_BLOCK_ENTRIES - this.used);
+      this.block.set(ids.subarray(from, from + take), this.used);
+      this.used += take;
+      from += take;
+      if (this.used === ID_BLOCK_ENTRIES) this.flush();
+    }
+  }
+  flush(): void {
+    if (this.used === 0) return;
+    writeSync(this.fd, this.block, 0, this.used * 4);
+    this.used = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Reads until `bytes` is full or the file ends, and returns how many bytes were read; a null
+ * position reads on from the file's current offset. One read(2) may return less than asked.
+ */
+export function readFully(fd: number, bytes: Uint8Array, position: number | null): number {
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = readSync(fd, bytes, filled, bytes.length - filled, position === null ? null : position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
+/** Reads a file of u32 entries block by block; each block is valid until the next. */
+export function* readIdBlocks(file: string): Generator<Uint32Array> {
+  const fd = openSync(file, 'r');
+  const block = new Uint32Array(ID_BLOCK_ENTRIES);
+  const bytes = new Uint8Array(block.buffer);
+  try {
+    for (;;) {
+      const filled = readFully(fd, bytes, null);
+      if (filled === 0) return;
+      yield block.subarray(0, filled >> 2);
+      if (filled < bytes.length) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
