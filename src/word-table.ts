@@ -1,12 +1,5 @@
 import { fmix32 } from './random.js';
 
-/**
- * Distinct words as UTF-8 bytes, numbered in order of first appearance, with their counts.
- * An open-addressing hash table over an arena of word bytes: looking a token up hashes and
- * compares bytes where the tokenizer found them, so no string is made per token — only one per
- * word kept in the vocabulary, at the end. This is what lets reading keep pace with the disk and
- * keeps the garbage collector out of the tokenizing pass.
- */
 /** A word table's words, counts and hashes, by id, in arrays that can cross between threads. */
 export interface WordBytes {
   size: number;
@@ -29,6 +22,13 @@ function wordOf(arena: Uint8Array, start: number, length: number): string {
  */
 const INITIAL_WORDS = 1 << 17;
 
+/**
+ * Distinct words as UTF-8 bytes, numbered in order of first appearance, with their counts.
+ * An open-addressing hash table over an arena of word bytes: looking a token up hashes and
+ * compares bytes where the tokenizer found them, so no string is made per token — only one per
+ * word kept in the vocabulary, at the end. This is what lets reading keep pace with the disk and
+ * keeps the garbage collector out of the tokenizing pass.
+ */
 export class WordTable {
   /** Slot → word id + 1 (0: empty). Linear probing; the load stays at or below one half. */
   private slots = new Int32Array(2 * INITIAL_WORDS);
