@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertOneLineFailure, w2v } from './support/cli.js';
+import { spawn } from 'node:child_process';
+import { MAIN, assertOneLineFailure, w2v } from './support/cli.js';
 import { toyWords, writeToyVectors } from './support/toy-vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-cli-query-'));
@@ -136,4 +137,15 @@ test('every query command explains itself with --help', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`w2v ${command} <vectors>`));
   }
+});
+
+test('a reader that closes the pipe early (w2v neighbors … | head) ends the command quietly', async () => {
+  const child = spawn(process.execPath, [MAIN, 'neighbors', vectors, ...toyWords.slice(0, 50), '-k', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Nobody reads: every write the command makes finds the pipe closed.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '', 'no stack trace, no message');
 });

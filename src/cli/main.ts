@@ -2,7 +2,15 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.js';
+import { errnoCode } from '../errors.js';
 import { reportFailure } from './failure.js';
+
+// A reader that stops early (`w2v neighbors … | head`) closes the pipe: the answer it wanted
+// has been written, so that is an ordinary end, not a failure with a stack trace.
+process.stdout.on('error', (error) => {
+  if (errnoCode(error) === 'EPIPE') process.exit(0);
+  reportFailure(error, false);
+});
 
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv))
