@@ -1,40 +1,26 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { readWord2vecFile } from '../src/word2vec-format.js';
+import { describe, it } from 'node:test';
 import { MAX_TOKEN_BYTES } from '../src/token-scanner.js';
-import { runCli } from './support/cli.js';
+import { readWord2vecFile } from '../src/word2vec-format.js';
+import { caseDirectories } from './support/case-dirs.js';
+import { QUICK_TRAINING, assertOneLineFailure, runCli } from './support/cli.js';
 
-const QUICK = ['--workers', '1', '--epochs', '1', '--dim', '8', '--min-count', '1', '--no-progress'];
-
-let dir = '';
-let cases = 0;
-before(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-cli-input-test-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const QUICK = QUICK_TRAINING;
+const cases = caseDirectories('w2v-cli-input-test-');
 
 /** A case directory with the corpus file and a private TMPDIR. */
 function caseWith(corpus: Buffer | string): { dir: string; corpus: string; tmp: string; out: string } {
-  const d = path.join(dir, `case${cases++}`);
-  const tmp = path.join(d, 'tmp');
-  mkdirSync(tmp, { recursive: true });
-  const file = path.join(d, 'corpus.txt');
+  const { dir, tmp } = cases.next();
+  const file = path.join(dir, 'corpus.txt');
   writeFileSync(file, corpus);
-  return { dir: d, corpus: file, tmp, out: path.join(d, 'vectors.bin') };
+  return { dir, corpus: file, tmp, out: path.join(dir, 'vectors.bin') };
 }
 
-/** Exit 1, one line on stderr, no output file and nothing left in TMPDIR. */
-function assertRefused(c: ReturnType<typeof caseWith>, r: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr: ${r.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/, 'no stack trace');
+/** One line naming the problem, no output file and nothing left in TMPDIR. */
+function assertRefused(c: ReturnType<typeof caseWith>, r: Parameters<typeof assertOneLineFailure>[0], pattern: RegExp): void {
+  assertOneLineFailure(r, pattern);
   assert.deepEqual(readdirSync(c.dir).sort(), ['corpus.txt', 'tmp'], 'no output file, no temporary file');
   assert.deepEqual(readdirSync(c.tmp), [], 'the work directory is removed');
 }

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readWord2vecFile } from '../src/word2vec-format.js';
-import { runCli, type CliResult } from './support/cli.js';
+import { QUICK_TRAINING, runCli, type CliResult } from './support/cli.js';
 
-const QUICK = ['--workers', '1', '--epochs', '1', '--dim', '8', '--min-count', '1', '--no-progress'];
+const QUICK = QUICK_TRAINING;
 
 const TRAIN_OPTIONS = [
   '--model', '--loss', '--hs-tree', '--activation', '--margin', '--bands', '--dim', '--window', '--negative', '--min-count', '--max-vocab', '--sample', '--epochs',

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** The preload that fills the disk after W2V_TEST_ENOSPC_AFTER bytes. */
+/** Training options that make a CLI run on a small corpus take a moment: one worker, one epoch, tiny vectors. */
+export const QUICK_TRAINING = ['--workers', '1', '--epochs', '1', '--dim', '8', '--min-count', '1', '--no-progress'];
+
 export const ENOSPC_PRELOAD = path.join(ROOT, 'dist', 'test', 'support', 'enospc.js');
 
 export interface CliResult {
