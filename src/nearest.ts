@@ -3,6 +3,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { writeFileAtomically, writeTextFileAtomically } from './atomic-file.js';
+import { definedOnly } from './defined-only.js';
 import { tuneEf, type EfTuning } from './ef-tuning.js';
 import type { Embeddings, Neighbor } from './embeddings.js';
 import { UserError, errnoCode } from './errors.js';
@@ -109,7 +110,7 @@ export class NearestIndex {
 
   /** `onProgress` hears how many of the words are in the graph, every few thousand and at the end. */
   static build(embeddings: Embeddings, params: Partial<IndexParams> = {}, onProgress?: IndexBuildProgress): NearestIndex {
-    const full = { ...DEFAULT_INDEX_PARAMS, ...defined(params) };
+    const full = { ...DEFAULT_INDEX_PARAMS, ...definedOnly(params) };
     checkParams(full);
     if (embeddings.size === 0) throw new UserError('cannot index an empty set of vectors');
     const hnsw = new hnswlib.HierarchicalNSW('cosine', embeddings.dim);
@@ -203,10 +204,6 @@ export class NearestIndex {
     await writeTextFileAtomically(sidecarPath(indexPath), `${JSON.stringify(sidecar)}\n`);
     return sidecar;
   }
-}
-
-function defined<T extends object>(partial: T): Partial<T> {
-  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export async function readSidecar(indexPath: string): Promise<IndexSidecar> {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { ENCODING_ERRORS, type EncodingErrors } from './corpus-text.js';
+import { definedOnly } from './defined-only.js';
 import { UserError } from './errors.js';
 
 export type ModelType = 'sg' | 'cbow';
@@ -181,7 +182,7 @@ export function parseBands(text: string): Band[] {
 
 /** Fills in defaults and validates once, at the public boundary; the core trusts the result. */
 export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainOptions {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
+  const defined = definedOnly(partial);
   const base = { ...DEFAULT_TRAIN_OPTIONS, ...defined };
   requireChoice('model', base.model, ['sg', 'cbow'] as const);
   requireChoice('loss', base.loss, LOSS_TYPES);

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type CorpusFileStamp, type EpochTotals } from './checkpoint.js';
+import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type EpochTotals } from './checkpoint.js';
+import { definedOnly } from './defined-only.js';
 import { meanCodeLength } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus-files.js';
 import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
@@ -15,6 +16,7 @@ import { buildLossTables } from './loss-tables.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from './options.js';
 import { describeObjective, type OutputLayer } from './output-layer.js';
 import { Random, deriveSeed } from './random.js';
+import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
 import { keepProbabilities } from './subsampling.js';
 import { CompletionTracker, planSchedule, plannedTasks, type CompletedTasks, type SchedulePlan } from './training-schedule.js';
@@ -145,55 +147,6 @@ export async function resumeEmbeddings(
   }
   await checkCorpusStamps(checkpointPath, checkpoint.header.corpus.files);
   return train(checkpoint.header.corpus.files.map((f) => f.path), options, observer, control, { path: checkpointPath, checkpoint });
-}
-
-/**
- * Resolved options as if given by hand: without the loss-specific ones the loss does not read,
- * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
- */
-function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
-  const { hsTree, activation, margin, bands, ...shared } = saved;
-  return {
-    ...shared,
-    ...(saved.loss === 'hs' ? { hsTree } : {}),
-    ...(EXACT_LOSSES.includes(saved.loss) ? { activation, margin } : {}),
-    ...(saved.loss === 'dsoftmax' ? { bands } : {}),
-  };
-}
-
-function definedOnly<T extends object>(partial: T): Partial<T> {
-  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-async function stampCorpusFiles(files: string[]): Promise<CorpusFileStamp[]> {
-  return Promise.all(
-    files.map(async (file) => {
-      const info = await stat(file);
-      return { path: path.resolve(file), size: info.size, mtimeMs: info.mtimeMs };
-    }),
-  );
-}
-
-/** A corpus file that is gone or changed size is a different corpus; the vocabulary check after reading catches the rest. */
-async function checkCorpusStamps(checkpointPath: string, stamps: CorpusFileStamp[]): Promise<void> {
-  for (const stamp of stamps) {
-    const info = await stat(stamp.path).catch(() => undefined);
-    if (!info) throw new UserError(`${stamp.path}: this corpus file of checkpoint ${checkpointPath} is missing; restore it to resume`);
-    if (info.size !== stamp.size) {
-      throw new UserError(`${stamp.path}: changed since checkpoint ${checkpointPath} was written (${info.size} bytes, was ${stamp.size}); resume needs the same corpus`);
-    }
-  }
-}
-
-function checkSameVocabulary(resumed: { path: string; checkpoint: Checkpoint }, vocabulary: Vocabulary): void {
-  const saved = resumed.checkpoint.header.vocabulary;
-  const same =
-    saved.words.length === vocabulary.words.length &&
-    saved.words.every((word, i) => word === vocabulary.words[i] && saved.counts[i] === vocabulary.counts[i]);
-  if (!same) {
-    const files = resumed.checkpoint.header.corpus.files.map((f) => f.path).join(', ');
-    throw new UserError(`${files}: the corpus changed since checkpoint ${resumed.path} was written (its vocabulary differs); resume needs the same corpus`);
-  }
 }
 
 async function train(
