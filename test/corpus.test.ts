@@ -146,7 +146,7 @@ describe('readSentences', () => {
     assert.deepEqual(await collect([empty, blank]), []);
   });
 
-  it('caps a token with no whitespace at MAX_TOKEN_BYTES characters, across reads too', async () => {
+  it('caps a token with no whitespace at MAX_TOKEN_BYTES bytes, across reads too', async () => {
     const file = write('giant-token.txt', `${'g'.repeat(MAX_TOKEN_BYTES * 5)} tail\nnext`);
     for (const chunkBytes of [64, undefined]) {
       const sentences = await collect([file], 10_000, chunkBytes);
