@@ -1,14 +1,20 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { DiskFullError, errnoCode } from './errors.js';
 
 /** Entries per read(2) or write(2) of an id file: 1 MiB. */
 export const ID_BLOCK_ENTRIES = 1 << 18;
 
-/** Buffered writer of u32 entries: one write(2) per 1 MiB block instead of one per token. */
+/**
+ * Buffered writer of u32 entries: one write(2) per 1 MiB block instead of one per token. Id files
+ * are the trainer's work files, in the temporary folder, so a full disk there is named as such:
+ * the advice is about TMPDIR, not about --out.
+ */
 export class IdWriter {
   private readonly fd: number;
   private readonly block = new Uint32Array(ID_BLOCK_ENTRIES);
   private used = 0;
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.fd = openSync(file, 'w');
   }
   push(id: number): void {
@@ -26,12 +32,25 @@ export class IdWriter {
   }
   flush(): void {
     if (this.used === 0) return;
-    writeSync(this.fd, this.block, 0, this.used * 4);
+    try {
+      writeSync(this.fd, this.block, 0, this.used * 4);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw error;
+      throw new DiskFullError(
+        `${this.file}: the disk is full (${code}) while writing the encoded corpus (4 bytes a token, in the temporary folder ` +
+          `${path.dirname(this.file)}); free space there or set TMPDIR to a folder on a larger disk`,
+        { cause: error },
+      );
+    }
     this.used = 0;
   }
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 
