@@ -120,11 +120,13 @@ describe('fixed slices and time budgets', () => {
   });
 
   it('--max-seconds stops a run that would take far longer', async () => {
-    // 2,000 epochs of 16,000 words would take minutes at any speed this machine has.
-    const trained = await trainEmbeddings([planted.corpus], { model: 'sg', loss: 'ns', dim: 8, epochs: 2000, minCount: 1, workers: 2, maxSeconds: 0.5 });
+    // 10,000 epochs of 16,000 words (160 M) would take minutes on any two cores: 0.5 s of it
+    // has been seen at up to 17 M words/s, so a quarter of the run is far beyond what it can do.
+    const epochs = 10_000;
+    const trained = await trainEmbeddings([planted.corpus], { model: 'sg', loss: 'ns', dim: 8, epochs, minCount: 1, workers: 2, maxSeconds: 0.5 });
     const seen = trained.report.epochs.reduce((s, e) => s + e.wordsSeen, 0);
-    assert.ok(seen > 0 && seen < 2000 * 16_000 / 4, `words seen ${seen}`);
-    assert.ok(trained.report.epochs.length < 2000);
+    assert.ok(seen > 0 && seen < (epochs * 16_000) / 4, `words seen ${seen}`);
+    assert.ok(trained.report.epochs.length < epochs);
     assert.throws(() => resolveTrainOptions({ maxSeconds: -1 }), /--max-seconds must be a number between 0/);
   });
 });
