@@ -4,6 +4,8 @@ export type { TrainedModel, TrainingReport, TrainingObserver, TrainingProgress, 
 export { readCheckpoint } from './checkpoint.js';
 export type { Checkpoint, CheckpointHeader } from './checkpoint.js';
 export { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions } from './options.js';
+export { readSentences } from './corpus.js';
+export type { EncodingErrors } from './corpus-text.js';
 export type { TrainOptions, ModelType, LossType, KernelChoice, Activation, HsTree, Band } from './options.js';
 export { logProbability, definesDistribution, predictionInputs } from './output-layer.js';
 export type { OutputLayer } from './output-layer.js';
@@ -16,6 +18,8 @@ export { Embeddings, UnknownWordError } from './embeddings.js';
 export type { Neighbor, AnalogyMethod } from './embeddings.js';
 export { NearestIndex, buildIndexFile, DEFAULT_INDEX_PARAMS } from './nearest.js';
 export type { IndexParams, IndexSidecar } from './nearest.js';
+export { openNeighborSearch } from './neighbor-search.js';
+export type { NeighborSearch, NeighborSearchOptions } from './neighbor-search.js';
 export { evaluateAnalogies, evaluateWordPairs } from './evaluate.js';
 export type { AnalogyReport, PairsReport, SectionScore } from './evaluate.js';
 export { exportVectors, EXPORT_FORMATS } from './export.js';
