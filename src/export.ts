@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,24 +33,27 @@ export function firstRows(data: WordVectors, limit?: number): WordVectors {
   return { words: data.words.slice(0, limit), dim: data.dim, stride, vectors: data.vectors.subarray(0, limit * stride) };
 }
 
-/** Streams rows through fast-csv into `target`, atomically, honouring back-pressure. */
+/** Streams rows through fast-csv into `target`, atomically. */
 async function writeRows(target: string, rows: Iterable<string[]>, options: FormatterOptionsArgs<string[], string[]>): Promise<void> {
-  await writeFileAtomically(target, async (handle) => {
-    const formatter = csvFormat<string[], string[]>(options);
-    // A plain Writable over handle.write: a stream from handle.createWriteStream would keep the
-    // handle referenced, and the close in writeFileAtomically would then never finish.
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        handle.write(chunk).then(() => callback(), callback);
-      },
-    });
-    const done = pipeline(formatter, sink);
-    for (const row of rows) {
-      if (!formatter.write(row)) await Promise.race([once(formatter, 'drain'), done]);
-    }
-    formatter.end();
-    await done;
+  await writeFileAtomically(target, (handle) => writeRowsTo(handle, rows, options));
+}
+
+/** Streams rows through fast-csv into an open file, honouring back-pressure. */
+async function writeRowsTo(handle: FileHandle, rows: Iterable<string[]>, options: FormatterOptionsArgs<string[], string[]>): Promise<void> {
+  const formatter = csvFormat<string[], string[]>(options);
+  // A plain Writable over handle.write: a stream from handle.createWriteStream would keep the
+  // handle referenced, and the close in writeFileAtomically would then never finish.
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      handle.write(chunk).then(() => callback(), callback);
+    },
   });
+  const done = pipeline(formatter, sink);
+  for (const row of rows) {
+    if (!formatter.write(row)) await Promise.race([once(formatter, 'drain'), done]);
+  }
+  formatter.end();
+  await done;
 }
 
 function* vectorRows(data: WordVectors, withWord: boolean): Generator<string[]> {
@@ -93,8 +97,13 @@ export async function exportVectors(data: WordVectors, format: ExportFormat, out
         if (/[\t\r\n]/.test(word)) throw new UserError(`word ${JSON.stringify(word)} contains a tab or line break and cannot go into metadata.tsv`);
       }
       const tsv = { delimiter: '\t', quote: false, includeEndRowDelimiter: true } as const;
-      await writeRows(vectorsFile, vectorRows(rows, false), tsv);
-      await writeRows(metadataFile, rows.words.map((w) => [w]), tsv);
+      // The pair is replaced together or not at all: metadata.tsv is written (atomically) only
+      // once vectors.tsv is complete in its temporary file, which is renamed last, so a failure
+      // of either leaves the previous pair as it was.
+      await writeFileAtomically(vectorsFile, async (handle) => {
+        await writeRowsTo(handle, vectorRows(rows, false), tsv);
+        await writeRows(metadataFile, rows.words.map((w) => [w]), tsv);
+      });
       return [vectorsFile, metadataFile];
     }
     default:

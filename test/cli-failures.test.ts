@@ -117,6 +117,25 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
     assertOneLineFailure(r, diskFull('v.csv'));
     assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
   });
+
+  it('while exporting the Projector pair: the previous vectors.tsv and metadata.tsv stay a pair', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
+    assert.equal(trained.code, 0, trained.stderr);
+    const pair = path.join(dir, 'projector');
+    const first = await runCli(['export', out, '--format', 'tsv', '--out', pair], { tmp });
+    assert.equal(first.code, 0, first.stderr);
+    const before = ['vectors.tsv', 'metadata.tsv'].map((f) => readFileSync(path.join(pair, f)));
+    // The 5-row export measured once elsewhere: room for its vectors.tsv, not for its metadata.tsv.
+    const probe = path.join(dir, 'probe');
+    assert.equal((await runCli(['export', out, '--format', 'tsv', '--out', probe, '--limit', '5'], { tmp })).code, 0);
+    const room = readFileSync(path.join(probe, 'vectors.tsv')).length;
+    const r = await runCli(['export', out, '--format', 'tsv', '--out', pair, '--limit', '5'], { tmp, ...fullDiskAfter(room) });
+    assertOneLineFailure(r, diskFull('metadata.tsv'));
+    assert.deepEqual(readdirSync(pair).sort(), ['metadata.tsv', 'vectors.tsv'], 'no temporary file');
+    ['vectors.tsv', 'metadata.tsv'].forEach((f, i) => assert.ok(readFileSync(path.join(pair, f)).equals(before[i]), `${f} unchanged`));
+  });
 });
 
 describe('a training worker that fails stops the run with its error in one line', { concurrency: 2 }, () => {
