@@ -175,16 +175,16 @@ describe('buildHuffmanTree', () => {
     assert.equal(tree.maxCodeLength, 0);
   });
 
-  it('handles a large vocabulary in linear time', () => {
+  // A quadratic construction (10^12 steps) would not finish within the minute allowed; the
+  // speed itself is not asserted (the linear one takes a fraction of a second, but timed
+  // assertions fail on a loaded machine).
+  it('builds the tree of a 1,000,000-word vocabulary', { timeout: 60_000 }, () => {
     const V = 1_000_000;
     const counts = new Float64Array(V);
     for (let i = 0; i < V; i++) counts[i] = Math.floor(1e9 / (i + 1)) + 1;
-    const start = performance.now();
     const tree = buildHuffmanTree(counts);
-    const elapsed = performance.now() - start;
     assert.equal(tree.offsets.length, V + 1);
     assert.equal(tree.points[0], V - 2);
-    assert.ok(elapsed < 2000, `took ${elapsed} ms`);
   });
 });
 
