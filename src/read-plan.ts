@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { pathError } from './corpus-files.js';
+import { isAsciiSpace } from './token-scanner.js';
 
 /** A stretch of one corpus file that one reader tokenizes. */
 export interface TextRange {
@@ -75,10 +76,7 @@ async function splitPointAfter(file: string, from: number, size: number): Promis
     for (let at = from; at < size; ) {
       const { bytesRead } = await handle.read(probe, 0, PROBE_BYTES, at);
       if (bytesRead === 0) break;
-      for (let k = 0; k < bytesRead; k++) {
-        const b = probe[k];
-        if (b === 32 || (b >= 9 && b <= 13)) return at + k + 1;
-      }
+      for (let k = 0; k < bytesRead; k++) if (isAsciiSpace(probe[k])) return at + k + 1;
       at += bytesRead;
     }
     return size;

@@ -9,8 +9,8 @@ import { FNV_OFFSET, FNV_PRIME, WordTable, finishHash, hashBytes } from './word-
  */
 export const MAX_TOKEN_BYTES = 1000;
 
-/** True for the six ASCII whitespace bytes: \t \n \v \f \r and space. */
-function isSpace(b: number): boolean {
+/** True for the six ASCII whitespace bytes: \t \n \v \f \r and space; they separate tokens. */
+export function isAsciiSpace(b: number): boolean {
   return b === 32 || (b >= 9 && b <= 13);
 }
 
@@ -65,7 +65,7 @@ export class TokenScanner {
     let tokens = this.tokens;
     while (i < end) {
       let b = bytes[i];
-      if (isSpace(b)) {
+      if (isAsciiSpace(b)) {
         if (b === 10 && inLine) {
           ids[n++] = SENTENCE_END;
           inLine = false;
@@ -79,7 +79,7 @@ export class TokenScanner {
         h = Math.imul(h ^ b, FNV_PRIME);
         if (++i === end) break;
         b = bytes[i];
-        if (b <= 32 && isSpace(b)) break;
+        if (b <= 32 && isAsciiSpace(b)) break;
       }
       if (i === end) {
         // Possibly cut by the chunk end: finished by the next chunk or by endFile.
@@ -120,7 +120,7 @@ export class TokenScanner {
   /** Extends the held token with the chunk's first bytes; returns where scanning goes on. */
   private continuePending(bytes: Uint8Array): number {
     let i = 0;
-    while (i < bytes.length && !isSpace(bytes[i])) i++;
+    while (i < bytes.length && !isAsciiSpace(bytes[i])) i++;
     const room = Math.min(i, this.pending.length - this.pendingKept);
     this.pending.set(bytes.subarray(0, room), this.pendingKept);
     this.pendingKept += room;

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { isAsciiSpace } from '../../src/token-scanner.js';
 
 /** The corpus as the benchmark hands it to every tool: plain text on disk, tokens counted once. */
 export interface PreparedCorpus {
@@ -20,7 +21,6 @@ export interface PreparedCorpus {
 /** Sentence cap shared by w2v and gensim (and the spec): longer lines are cut into pieces. */
 export const MAX_SENTENCE = 10_000;
 
-const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
 
 /**
  * Counts whitespace tokens and rewrites the text so no line holds more than MAX_SENTENCE tokens.
@@ -36,7 +36,7 @@ class LineCutter extends Transform {
     const out = Buffer.from(chunk);
     for (let i = 0; i < out.length; i++) {
       const c = out[i];
-      if (isSpace(c)) {
+      if (isAsciiSpace(c)) {
         if (c === 10) this.onLine = 0;
         else if (this.inToken && this.onLine >= MAX_SENTENCE) { out[i] = 10; this.onLine = 0; }
         this.inToken = false;
