@@ -53,12 +53,13 @@ export interface EncodeOptions {
   /** Reader threads at most: the corpus is cut into that many parts, each of at least minPartBytes. */
   readers: number;
   minPartBytes?: number;
-  /** Bytes read from the files (compressed ones for .gz) and tokens found so far. */
+  /** Bytes read from the files (compressed ones for .gz) of their total, and tokens found so far. */
   onProgress?: (read: ReadProgress) => void;
 }
 
 export interface ReadProgress {
   fileBytes: number;
+  totalBytes: number;
   tokens: number;
 }
 
@@ -73,9 +74,11 @@ export interface ReadProgress {
 export async function encodeCorpus(files: string[], options: EncodeOptions): Promise<EncodedCorpus> {
   const readStart = performance.now();
   const plan = await planReadParts(files, options.readers, options.minPartBytes);
+  // The ranges tile the files, so they add up to the bytes there are to read.
+  const totalBytes = plan.flat().reduce((sum, range) => sum + range.end - range.start, 0);
   const parts = await readPartsInWorkers(
     plan.map((ranges, k) => ({ ranges, idsPath: path.join(options.workDirectory, `part${k}.u32`) })),
-    { encodingErrors: options.encodingErrors, onProgress: (fileBytes, tokens) => options.onProgress?.({ fileBytes, tokens }) },
+    { encodingErrors: options.encodingErrors, onProgress: (fileBytes, tokens) => options.onProgress?.({ fileBytes, totalBytes, tokens }) },
   );
   try {
     // One numbering for the words of all parts: part 0's in its order, then each later part's

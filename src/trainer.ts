@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
@@ -7,7 +6,7 @@ import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, t
 import { definedOnly } from './defined-only.js';
 import { meanCodeLength } from './code-tree.js';
 import { resolveCorpusFiles } from './corpus-files.js';
-import { encodeCorpus, type EncodedCorpus } from './encoded-corpus.js';
+import { encodeCorpus, type EncodedCorpus, type ReadProgress } from './encoded-corpus.js';
 import { UserError } from './errors.js';
 import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
 import type { KernelKind } from './kernel/kernel.js';
@@ -40,7 +39,7 @@ export interface TrainingProgress {
 export interface TrainingObserver {
   onPhase?(phase: 'read' | 'train', detail: string): void;
   /** While the corpus is read: file bytes read of the total (compressed bytes for .gz), tokens found. */
-  onReadProgress?(read: { fileBytes: number; totalBytes: number; tokens: number }): void;
+  onReadProgress?(read: ReadProgress): void;
   onProgress?(progress: TrainingProgress): void;
   onWarning?(message: string): void;
 }
@@ -164,7 +163,6 @@ async function train(
   registerTransientPath(workDirectory);
   try {
     observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
-    const totalBytes = await totalFileBytes(files);
     const corpus = await encodeCorpus(files, {
       minCount: options.minCount,
       maxVocab: options.maxVocab,
@@ -174,7 +172,7 @@ async function train(
       encodingErrors: options.encodingErrors,
       // Reading uses as many threads as training will.
       readers: options.workers,
-      onProgress: (read) => observer.onReadProgress?.({ ...read, totalBytes }),
+      onProgress: observer.onReadProgress,
     });
     if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
     const trainStart = performance.now();
@@ -276,13 +274,6 @@ async function train(
 function epochReport(totals: EpochTotals): EpochReport {
   const { epoch, lossSum, predictions, wordsSeen, wordsTrained, seconds } = totals;
   return { epoch, loss: predictions > 0 ? lossSum / predictions : 0, predictions, wordsSeen, wordsTrained, seconds };
-}
-
-/** What the read-progress bar counts to. */
-async function totalFileBytes(files: string[]): Promise<number> {
-  let total = 0;
-  for (const file of files) total += (await stat(file)).size;
-  return total;
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */

@@ -173,7 +173,7 @@ function checkAgainst(run: Run, want: Expected, chunkTokens: number): void {
 
   assert.deepEqual(readdirSync(run.workDirectory), [path.basename(corpus.path)], 'provisional file removed');
   assert.equal(path.dirname(corpus.path), run.workDirectory);
-  assert.deepEqual(run.progress.at(-1), { fileBytes: run.textBytes, tokens: corpus.corpusTokens }, 'the last progress report is the byte and token total');
+  assert.deepEqual(run.progress.at(-1), { fileBytes: run.textBytes, totalBytes: run.textBytes, tokens: corpus.corpusTokens }, 'the last progress report is the byte and token total');
   assert.ok(corpus.seconds.read >= 0 && corpus.seconds.encode >= 0);
 }
 
