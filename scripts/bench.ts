@@ -6,18 +6,15 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, lastLine, measure } from './bench/measure.js';
 import { markdown, summarizeRuns, textTable, type Quality, type Row } from './bench/report.js';
 import { jobSettings, makeTools, MODES, TOOL_NAMES, type Job, type Mode, type ToolName } from './bench/tools.js';
+import { DATA, ROOT } from './paths.js';
 
-// dist/scripts/bench.js → repository root
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = resolve(ROOT, '../shared/data');
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('bench')

@@ -7,19 +7,18 @@
  * times them steadily in a fraction of the time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LOSS_CONFIGS } from './losses/configs.js';
 import { dotKernelGflops, runLoss, type LossRun } from './losses/measure.js';
+import { DATA, ROOT } from './paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('bench:losses')
   .strict()
-  .option('corpus', { type: 'string', default: resolve(ROOT, '../shared/data/text8_prefix.gz') })
+  .option('corpus', { type: 'string', default: join(DATA, 'text8_prefix.gz') })
   .option('max-vocab', { type: 'number', default: 10_000 })
   .option('dim', { type: 'number', default: 100 })
   .option('workers', { type: 'number', default: 2 })

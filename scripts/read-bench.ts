@@ -5,17 +5,14 @@
  * w2v's peak memory for a one-epoch training run as the corpus grows (the same text repeated).
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
+import { DATA, ROOT } from './paths.js';
 
-// dist/scripts/read-bench.js → repository root
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = resolve(ROOT, '../shared/data');
 const W2V = join(ROOT, 'dist/src/cli/main.js');
 const C_WORD2VEC = join(ROOT, 'node_modules/word2vec/src/word2vec');
 

@@ -8,8 +8,7 @@
  * from results.json alone.
  */
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LOSS_CONFIGS, type LossConfig } from './losses/configs.js';
@@ -20,9 +19,8 @@ import { writeDocument } from './study/document.js';
 import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, trainedWordsPerSecond, vocabularyOptions } from './study/plan.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
 import { loadResults, runKey, saveResults, type PartName, type StudyResults, type StudyRun } from './study/results.js';
+import { DATA, ROOT } from './paths.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = resolve(ROOT, '../shared/data');
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('study')

@@ -1,0 +1,8 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from dist/scripts/ where the compiled scripts run. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The shared evaluation data beside the repository (text8 prefix, analogies, word pairs). */
+export const DATA = resolve(ROOT, '../shared/data');
