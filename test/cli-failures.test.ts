@@ -22,6 +22,15 @@ function leftIn(dir: string, tmp: string): string[] {
   return readdirSync(dir).filter((f) => f !== 'tmp').sort();
 }
 
+/** A fresh case folder holding v.bin (and its report) trained on the planted corpus. */
+async function trainedCase(...extra: string[]): Promise<{ dir: string; tmp: string; out: string }> {
+  const { dir, tmp } = caseDir();
+  const out = path.join(dir, 'v.bin');
+  const trained = await runCli(['train', corpus, '--out', out, ...extra, ...QUICK], { tmp });
+  assert.equal(trained.code, 0, trained.stderr);
+  return { dir, tmp, out };
+}
+
 /** The disk "fills up" after this many bytes written by the main thread. */
 const fullDiskAfter = (bytes: number) => ({ imports: [ENOSPC_PRELOAD], env: { W2V_TEST_ENOSPC_AFTER: String(bytes) } });
 
@@ -83,10 +92,7 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
   });
 
   it('while writing the index (w2v index over an existing one)', async () => {
-    const { dir, tmp } = caseDir();
-    const out = path.join(dir, 'v.bin');
-    const trained = await runCli(['train', corpus, '--out', out, '--index', ...QUICK], { tmp });
-    assert.equal(trained.code, 0, trained.stderr);
+    const { dir, tmp, out } = await trainedCase('--index');
     const index = readFileSync(`${out}.hnsw`);
     const sidecar = readFileSync(`${out}.hnsw.json`);
     const r = await runCli(['index', out, '--ef', '20'], { tmp, ...fullDiskAfter(0) });
@@ -97,10 +103,7 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
   });
 
   it('while neighbors saves the index it built: it answers from the unsaved index', async () => {
-    const { dir, tmp } = caseDir();
-    const out = path.join(dir, 'v.bin');
-    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
-    assert.equal(trained.code, 0, trained.stderr);
+    const { dir, tmp, out } = await trainedCase();
     const r = await runCli(['neighbors', out, 't0w0', '-k', '2', '--index'], { tmp, ...fullDiskAfter(0) });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^t0w0\n( {2}\S+ +-?\d\.\d{4}\n){2}$/);
@@ -109,20 +112,14 @@ describe('a full disk (ENOSPC, injected): one line, no partial file, what existe
   });
 
   it('while exporting', async () => {
-    const { dir, tmp } = caseDir();
-    const out = path.join(dir, 'v.bin');
-    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
-    assert.equal(trained.code, 0, trained.stderr);
+    const { dir, tmp, out } = await trainedCase();
     const r = await runCli(['export', out, '--format', 'csv', '--out', path.join(dir, 'v.csv')], { tmp, ...fullDiskAfter(200) });
     assertOneLineFailure(r, diskFull('v.csv'));
     assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
   });
 
   it('while exporting the Projector pair: the previous vectors.tsv and metadata.tsv stay a pair', async () => {
-    const { dir, tmp } = caseDir();
-    const out = path.join(dir, 'v.bin');
-    const trained = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
-    assert.equal(trained.code, 0, trained.stderr);
+    const { dir, tmp, out } = await trainedCase();
     const pair = path.join(dir, 'projector');
     const first = await runCli(['export', out, '--format', 'tsv', '--out', pair], { tmp });
     assert.equal(first.code, 0, first.stderr);
