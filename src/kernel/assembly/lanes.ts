@@ -96,20 +96,39 @@ import { lossTable, rowBytes, sigmoidTable } from './state';
   }
 }
 
-/** updatePair, then input · next, in one pass; `next` is read after `output` is written. */
+/**
+ * updatePair, then input · next, in one pass; `next` is read after `output` is written. The
+ * score is what the caller waits on before its next step, so it is summed in two accumulators:
+ * one would make the pass a chain of `n` dependent adds.
+ */
 // @ts-ignore: decorator
 @inline export function updatePairThenDot(input: usize, output: usize, error: usize, g: f32, next: usize, n: i32): f32 {
   const gv = f32x4.splat(g);
-  let acc = f32x4.splat(0);
-  for (let i: i32 = 0; i < n; i++) {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 4;
+    const x0 = v128.load(input + o);
+    const x1 = v128.load(input + o + 16);
+    const out0 = v128.load(output + o);
+    const out1 = v128.load(output + o + 16);
+    v128.store(error + o, f32x4.add(v128.load(error + o), f32x4.mul(gv, out0)));
+    v128.store(error + o + 16, f32x4.add(v128.load(error + o + 16), f32x4.mul(gv, out1)));
+    v128.store(output + o, f32x4.add(out0, f32x4.mul(gv, x0)));
+    v128.store(output + o + 16, f32x4.add(out1, f32x4.mul(gv, x1)));
+    acc0 = f32x4.add(acc0, f32x4.mul(x0, v128.load(next + o)));
+    acc1 = f32x4.add(acc1, f32x4.mul(x1, v128.load(next + o + 16)));
+  }
+  if (i < n) {
     const o = <usize>i << 4;
     const x = v128.load(input + o);
     const out = v128.load(output + o);
     v128.store(error + o, f32x4.add(v128.load(error + o), f32x4.mul(gv, out)));
     v128.store(output + o, f32x4.add(out, f32x4.mul(gv, x)));
-    acc = f32x4.add(acc, f32x4.mul(x, v128.load(next + o)));
+    acc0 = f32x4.add(acc0, f32x4.mul(x, v128.load(next + o)));
   }
-  return sum4(acc);
+  return sum4(f32x4.add(acc0, acc1));
 }
 
 // @ts-ignore: decorator
