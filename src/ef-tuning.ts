@@ -23,10 +23,12 @@ function sampleRows(size: number, count: number): number[] {
 }
 
 /**
- * The smallest ef on the ladder whose recall@k, against exact cosine search, reaches the target
- * on a sample of the vocabulary's own words (each query leaving itself out, as `neighbors`
- * does). The right ef differs with every vocabulary, so it is measured rather than guessed.
- * When no ef reaches the target, the largest is kept and its recall reported.
+ * The smallest ef whose recall@k, against exact cosine search, reaches the target on a sample of
+ * the vocabulary's own words (each query leaving itself out, as `neighbors` does): the first
+ * rung of the ladder that reaches it, then a bisection down to the rung below, since the search
+ * cost grows with every step of ef. The right ef differs with every vocabulary, so it is
+ * measured rather than guessed. When no ef reaches the target, the largest is kept and its
+ * recall reported.
  */
 export function tuneEf(
   index: NearestIndex,
@@ -40,16 +42,31 @@ export function tuneEf(
     const exact = embeddings.topOf(embeddings.cosines(embeddings.unitRow(row)), k, new Set([row]));
     return new Set(exact.map((n) => embeddings.indexOf(n.word)));
   });
-  let chosen: EfTuning | undefined;
-  for (const ef of EF_LADDER.filter((e) => e >= k)) {
+  const measure = (ef: number): EfTuning => {
     index.setEf(ef);
     let hits = 0;
     rows.forEach((row, q) => {
       for (const label of index.searchLabels(embeddings.unitRow(row), k + 1)) if (label !== row && truth[q].has(label)) hits++;
     });
-    chosen = { targetRecall, recall: hits / (rows.length * k), ef, k, sample: rows.length };
+    return { targetRecall, recall: hits / (rows.length * k), ef, k, sample: rows.length };
+  };
+  const ladder = EF_LADDER.filter((e) => e >= k);
+  let below = k - 1;
+  let chosen = measure(ladder[0]);
+  for (const ef of ladder.slice(1)) {
     if (chosen.recall >= targetRecall) break;
+    below = chosen.ef;
+    chosen = measure(ef);
   }
-  index.setEf(chosen!.ef);
-  return chosen!;
+  if (chosen.recall >= targetRecall) {
+    // Recall grows with ef (up to noise), so the smallest ef that reaches it lies in (below, chosen.ef].
+    let low = below + 1;
+    while (low < chosen.ef) {
+      const middle = measure((low + chosen.ef) >> 1);
+      if (middle.recall >= targetRecall) chosen = middle;
+      else low = middle.ef + 1;
+    }
+  }
+  index.setEf(chosen.ef);
+  return chosen;
 }
