@@ -17,18 +17,57 @@ export const EF_LADDER: readonly number[] = [10, 12, 16, 20, 24, 32, 40, 48, 64,
 export const DEFAULT_TARGET_RECALL = 0.98;
 
 /** Rows spread evenly over the vocabulary (frequent and rare words alike), at most `count`. */
-function sampleRows(size: number, count: number): number[] {
+export function sampleRows(size: number, count: number): number[] {
   const n = Math.min(size, count);
   return Array.from({ length: n }, (_, i) => Math.floor(((i + 0.5) * size) / n));
 }
 
+/** recall@k of the index at one ef on a sample, and the standard error of that estimate. */
+export interface SampleRecall {
+  recall: number;
+  standardError: number;
+}
+
 /**
- * The smallest ef whose recall@k, against exact cosine search, reaches the target on a sample of
- * the vocabulary's own words (each query leaving itself out, as `neighbors` does): the first
- * rung of the ladder that reaches it, then a bisection down to the rung below, since the search
- * cost grows with every step of ef. The right ef differs with every vocabulary, so it is
- * measured rather than guessed. When no ef reaches the target, the largest is kept and its
- * recall reported.
+ * Measures recall@k against exact cosine search on `rows` (each query leaving itself out, as
+ * `neighbors` does) at every ef asked for; the exact answers are computed once.
+ */
+export function recallSampler(index: NearestIndex, embeddings: Embeddings, rows: readonly number[], k: number): (ef: number) => SampleRecall {
+  const truth = rows.map((row) => {
+    const exact = embeddings.topOf(embeddings.cosines(embeddings.unitRow(row)), k, new Set([row]));
+    return new Set(exact.map((n) => embeddings.indexOf(n.word)));
+  });
+  return (ef) => {
+    index.setEf(ef);
+    let sum = 0;
+    let squares = 0;
+    rows.forEach((row, q) => {
+      let hits = 0;
+      for (const label of index.searchLabels(embeddings.unitRow(row), k + 1)) if (label !== row && truth[q].has(label)) hits++;
+      sum += hits / k;
+      squares += (hits / k) ** 2;
+    });
+    const n = rows.length;
+    const recall = sum / n;
+    const standardError = n > 1 ? Math.sqrt(Math.max(0, squares / n - recall ** 2) / (n - 1)) : 0;
+    return { recall, standardError };
+  };
+}
+
+/**
+ * Whether a sample shows the target reached: with one standard error to spare, or other
+ * queries would see the chosen ef fall short about half the time.
+ */
+export function reachesTarget(measured: SampleRecall, targetRecall: number): boolean {
+  return measured.recall - measured.standardError >= targetRecall;
+}
+
+/**
+ * The smallest ef whose recall@k reaches the target (see reachesTarget) on a sample of the
+ * vocabulary's own words spread over it: the first rung of the ladder that reaches it, then a
+ * bisection down to the rung below, since the search cost grows with every step of ef. The
+ * right ef differs with every vocabulary, so it is measured rather than guessed. When no ef
+ * reaches the target, the largest is kept and its recall reported.
  */
 export function tuneEf(
   index: NearestIndex,
@@ -38,35 +77,28 @@ export function tuneEf(
   const targetRecall = options.targetRecall ?? DEFAULT_TARGET_RECALL;
   const k = Math.min(options.k ?? 10, embeddings.size - 1);
   const rows = sampleRows(embeddings.size, options.sample ?? 400);
-  const truth = rows.map((row) => {
-    const exact = embeddings.topOf(embeddings.cosines(embeddings.unitRow(row)), k, new Set([row]));
-    return new Set(exact.map((n) => embeddings.indexOf(n.word)));
-  });
-  const measure = (ef: number): EfTuning => {
-    index.setEf(ef);
-    let hits = 0;
-    rows.forEach((row, q) => {
-      for (const label of index.searchLabels(embeddings.unitRow(row), k + 1)) if (label !== row && truth[q].has(label)) hits++;
-    });
-    return { targetRecall, recall: hits / (rows.length * k), ef, k, sample: rows.length };
+  const sampler = recallSampler(index, embeddings, rows, k);
+  const measure = (ef: number) => {
+    const measured = sampler(ef);
+    return { ef, recall: measured.recall, reached: reachesTarget(measured, targetRecall) };
   };
   const ladder = EF_LADDER.filter((e) => e >= k);
   let below = k - 1;
   let chosen = measure(ladder[0]);
   for (const ef of ladder.slice(1)) {
-    if (chosen.recall >= targetRecall) break;
+    if (chosen.reached) break;
     below = chosen.ef;
     chosen = measure(ef);
   }
-  if (chosen.recall >= targetRecall) {
+  if (chosen.reached) {
     // Recall grows with ef (up to noise), so the smallest ef that reaches it lies in (below, chosen.ef].
     let low = below + 1;
     while (low < chosen.ef) {
       const middle = measure((low + chosen.ef) >> 1);
-      if (middle.recall >= targetRecall) chosen = middle;
+      if (middle.reached) chosen = middle;
       else low = middle.ef + 1;
     }
   }
   index.setEf(chosen.ef);
-  return chosen;
+  return { targetRecall, recall: chosen.recall, ef: chosen.ef, k, sample: rows.length };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Embeddings } from '../src/embeddings.js';
-import { EF_LADDER, tuneEf } from '../src/ef-tuning.js';
+import { EF_LADDER, reachesTarget, recallSampler, sampleRows, tuneEf } from '../src/ef-tuning.js';
 import { NearestIndex, buildIndexFile, fileSha256, sidecarPath, staleReason } from '../src/nearest.js';
 import { writeWord2vecFile } from '../src/word2vec-format.js';
 
@@ -85,18 +85,25 @@ test('ef tuning keeps the smallest ef that reaches the target recall', () => {
   assert.equal(index.params.ef, tuning.ef, 'the index keeps the tuned ef');
   assert.deepEqual([tuning.sample, tuning.k, tuning.targetRecall], [sample, 10, 0.98]);
   assert.ok(tuning.ef > EF_LADDER[0], 'random vectors in 32 dimensions need more than the smallest ef');
-  // One less misses the target on the same sample (rows spread evenly over the vocabulary).
-  const recallAt = (ef: number) => {
+  // The sampler is honest: its recall is the one counted here by hand at the same ef.
+  const rows = sampleRows(e.size, sample);
+  const byHand = (ef: number) => {
     index.setEf(ef);
     let hits = 0;
-    for (let q = 0; q < sample; q++) {
-      const row = Math.floor(((q + 0.5) * e.size) / sample);
+    for (const row of rows) {
       const exact = new Set(e.mostSimilar(e.words[row], 10).map((n) => e.indexOf(n.word)));
       hits += index.searchLabels(e.unitRow(row), 11).filter((label) => label !== row && exact.has(label)).length;
     }
     return hits / (sample * 10);
   };
-  assert.equal(recallAt(tuning.ef), tuning.recall, 'the recall reported is the one measured at that ef');
-  const below = recallAt(tuning.ef - 1);
-  assert.ok(below < 0.98, `ef ${tuning.ef - 1} already reaches ${below}`);
+  const sampler = recallSampler(index, e, rows, 10);
+  const atTuned = sampler(tuning.ef);
+  assert.ok(Math.abs(atTuned.recall - byHand(tuning.ef)) < 1e-12);
+  assert.equal(atTuned.recall, tuning.recall, 'the recall reported is the one measured at that ef');
+  assert.ok(atTuned.standardError > 0 && atTuned.standardError < 0.01, `standard error ${atTuned.standardError}`);
+  assert.ok(reachesTarget(atTuned, 0.98));
+  // One less does not reach it: the smallest ef, not just a rung of the ladder.
+  assert.equal(reachesTarget(sampler(tuning.ef - 1), 0.98), false, `ef ${tuning.ef - 1} already reaches the target`);
+  assert.equal(reachesTarget({ recall: 0.985, standardError: 0.004 }, 0.98), true);
+  assert.equal(reachesTarget({ recall: 0.983, standardError: 0.004 }, 0.98), false, 'a recall within one standard error of the target is not enough');
 });
