@@ -5,8 +5,9 @@
  * processes that share nothing (no weights, no cache lines). Their slowdown against a run alone
  * is the machine's (shared caches, memory bandwidth, the host's other tenants), so
  * `workers × t(alone) ÷ mean t(at once)` is the most a Hogwild trainer could reach here; w2v's
- * own speedup is shown against it. Times are the training phase of w2v's --json report (reading
- * and writing do not scale with workers and are left out); medians over rounds.
+ * own speed-up is shown against it. Times are the training phase of w2v's --json report (reading
+ * and writing do not scale with workers and are left out); times are medians over rounds, and
+ * ratios are taken within each round before their median.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -73,15 +74,18 @@ async function main(): Promise<void> {
     }
   }
 
-  const header = `| mode | 1 worker (s) | ${n} workers (s) | speedup | ${n} separate 1-worker runs at once (s) | machine ceiling | share of ceiling | CPU s, 1 → ${n} workers |`;
+  const header = `| mode | 1 worker (s) | ${n} workers (s) | speed-up (median of rounds) | ${n} separate 1-worker runs at once (s) | machine ceiling (median of rounds) | share of ceiling | CPU s, 1 → ${n} workers |`;
   const lines = [header, `|${' --- |'.repeat(8)}`];
   const summary: Record<string, unknown> = {};
   for (const [mode, r] of results) {
     const one = median(r.one.map((t) => t.train));
     const many = median(r.many.map((t) => t.train));
-    const apart = median(r.apart.map((runs) => runs.reduce((s, t) => s + t.train, 0) / runs.length));
-    const speedup = one / many;
-    const ceiling = (n * one) / apart;
+    const apartMean = (round: number) => r.apart[round].reduce((sum, t) => sum + t.train, 0) / n;
+    const apart = median(r.apart.map((_, round) => apartMean(round)));
+    // Ratios within a round, then their median: the runs of one round are minutes apart, and the
+    // machine's speed drifts more than that between rounds.
+    const speedup = median(r.one.map((t, round) => t.train / r.many[round].train));
+    const ceiling = median(r.one.map((t, round) => (n * t.train) / apartMean(round)));
     const cpu = [median(r.one.map((t) => t.cpu)), median(r.many.map((t) => t.cpu))];
     summary[mode] = { one, many, apart, speedup, ceiling, cpu, runs: r };
     lines.push(`| ${mode} | ${one.toFixed(2)} | ${many.toFixed(2)} | ${speedup.toFixed(2)}× | ${apart.toFixed(2)} | `
