@@ -112,6 +112,21 @@ test('evaluate --json prints fractions in the documented shape', () => {
   assert.ok(Math.abs(out.pairs['pairs.tsv'].spearman - 0.4) < 1e-9);
 });
 
+test('an option given twice is refused in one line, while --pairs and query words repeat', () => {
+  assertOneLineFailure(w2v('analogy', vectors, 'man', 'king', 'woman', '-k', '1', '-k', '3'), /-k was given more than once \(1, 3\); give it once/);
+  assertOneLineFailure(w2v('neighbors', vectors, 'king', '--ef', '10', '--ef', '20'), /--ef was given more than once/);
+  const words = w2v('neighbors', vectors, 'king', 'queen', '--json', '-k', '2');
+  assert.equal(words.code, 0, words.stderr);
+  assert.deepEqual(words.stdout.trim().split('\n').map((line) => JSON.parse(line).word), ['king', 'queen']);
+  const first = path.join(dir, 'first.tsv');
+  const second = path.join(dir, 'second.tsv');
+  writeFileSync(first, 'king queen 9\nking apple 1\n');
+  writeFileSync(second, 'man woman 8\napple pear 7\n');
+  const r = w2v('evaluate', vectors, '--pairs', first, '--pairs', second, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(r.stdout).pairs), ['first.tsv', 'second.tsv']);
+});
+
 test('export writes the Projector pair', () => {
   const out = path.join(dir, 'projector');
   const r = w2v('export', vectors, '--format', 'tsv', '--out', out, '--limit', '4');

@@ -190,25 +190,35 @@ describe('w2v train', () => {
   });
 
   describe('user errors: one line on stderr, no stack, no output or temporary file left', { concurrency: 4 }, () => {
+    /** QUICK without the options a case gives itself (an option given twice is an error of its own). */
+    const quickUnless = (args: string[]) => {
+      const kept: string[] = [];
+      for (let i = 0; i < QUICK.length; i++) {
+        const takesValue = i + 1 < QUICK.length && !QUICK[i + 1].startsWith('--');
+        if (!args.includes(QUICK[i])) kept.push(...QUICK.slice(i, takesValue ? i + 2 : i + 1));
+        if (takesValue) i++;
+      }
+      return kept;
+    };
     type Case = { dir: string; corpus: string };
-    const failures: Array<{ name: string; corpus?: string; args: (c: Case) => string[]; out?: (c: Case) => string }> = [
-      { name: 'a missing corpus file', args: (c) => [path.join(c.dir, 'missing.txt')] },
-      { name: 'an unknown option', args: (c) => [c.corpus, '--bogus-option', '3'] },
-      { name: '--dim 0', args: (c) => [c.corpus, '--dim', '0'] },
-      { name: '--model foo', args: (c) => [c.corpus, '--model', 'foo'] },
-      { name: 'an empty corpus file', corpus: '', args: (c) => [c.corpus] },
-      { name: 'a corpus of whitespace only', corpus: ' \n\t\n\n', args: (c) => [c.corpus] },
-      { name: 'no word reaching --min-count', args: (c) => [c.corpus, '--min-count', '1000'] },
+    const failures: Array<{ name: string; message: RegExp; corpus?: string; args: (c: Case) => string[]; out?: (c: Case) => string }> = [
+      { name: 'a missing corpus file', message: /missing\.txt/, args: (c) => [path.join(c.dir, 'missing.txt')] },
+      { name: 'an unknown option', message: /bogus-option/, args: (c) => [c.corpus, '--bogus-option', '3'] },
+      { name: '--dim 0', message: /--dim must be an integer between 1 and 4096, got 0/, args: (c) => [c.corpus, '--dim', '0'] },
+      { name: '--model foo', message: /foo/, args: (c) => [c.corpus, '--model', 'foo'] },
+      { name: 'an empty corpus file', message: /no words/, corpus: '', args: (c) => [c.corpus] },
+      { name: 'a corpus of whitespace only', message: /no words/, corpus: ' \n\t\n\n', args: (c) => [c.corpus] },
+      { name: 'no word reaching --min-count', message: /No word occurs at least 1000 times.*lower --min-count/, args: (c) => [c.corpus, '--min-count', '1000'] },
       // Options that only another loss reads.
-      { name: '--hs-tree with --loss ns', args: (c) => [c.corpus, '--loss', 'ns', '--hs-tree', 'balanced'] },
-      { name: '--activation with --loss hs', args: (c) => [c.corpus, '--loss', 'hs', '--activation', 'sig'] },
-      { name: '--margin with --loss nce', args: (c) => [c.corpus, '--loss', 'nce', '--margin', '0.5'] },
-      { name: '--bands with --loss softmax', args: (c) => [c.corpus, '--loss', 'softmax', '--bands', '0.5:0.5,0.5:0.5'] },
-      { name: '--negative with --loss softmax', args: (c) => [c.corpus, '--loss', 'softmax', '--negative', '5'] },
-      { name: 'unreadable --bands', args: (c) => [c.corpus, '--loss', 'dsoftmax', '--bands', 'half'] },
-      { name: '--loss foo', args: (c) => [c.corpus, '--loss', 'foo'] },
+      { name: '--hs-tree with --loss ns', message: /--hs-tree does not apply to --loss ns/, args: (c) => [c.corpus, '--loss', 'ns', '--hs-tree', 'balanced'] },
+      { name: '--activation with --loss hs', message: /--activation does not apply to --loss hs/, args: (c) => [c.corpus, '--loss', 'hs', '--activation', 'sig'] },
+      { name: '--margin with --loss nce', message: /--margin does not apply to --loss nce/, args: (c) => [c.corpus, '--loss', 'nce', '--margin', '0.5'] },
+      { name: '--bands with --loss softmax', message: /--bands does not apply to --loss softmax/, args: (c) => [c.corpus, '--loss', 'softmax', '--bands', '0.5:0.5,0.5:0.5'] },
+      { name: '--negative with --loss softmax', message: /--negative does not apply to --loss softmax/, args: (c) => [c.corpus, '--loss', 'softmax', '--negative', '5'] },
+      { name: 'unreadable --bands', message: /--bands: cannot read \"half\"/, args: (c) => [c.corpus, '--loss', 'dsoftmax', '--bands', 'half'] },
+      { name: '--loss foo', message: /foo/, args: (c) => [c.corpus, '--loss', 'foo'] },
       // Fails while writing: the temporary vectors file must be removed.
-      { name: '--out naming an existing directory', args: (c) => [c.corpus], out: (c) => path.join(c.dir, 'out.bin') },
+      { name: '--out naming an existing directory', message: /out\.bin/, args: (c) => [c.corpus], out: (c) => path.join(c.dir, 'out.bin') },
     ];
     for (const f of failures) {
       it(`${f.name}`, async () => {
@@ -216,14 +226,15 @@ describe('w2v train', () => {
         mkdirSync(path.join(c.dir, 'out.bin'));
         const out = f.out ? f.out(c) : path.join(c.dir, 'v.bin');
         const before = readdirSync(c.dir).sort();
-        // QUICK comes first so that a case's own option overrides it (yargs: last one wins).
-        const r = await w2v(['train', '--out', out, ...QUICK, ...f.args(c)], c.tmp);
+        const args = f.args(c);
+        const r = await w2v(['train', '--out', out, ...quickUnless(args), ...args], c.tmp);
         assert.notEqual(r.code, 0);
         assert.equal(r.stdout, '');
         const lines = r.stderr.split('\n');
         assert.equal(lines.at(-1), '', 'stderr ends with a newline');
         assert.equal(lines.length, 2, `exactly one line on stderr, got:\n${r.stderr}`);
         assert.match(lines[0], /^w2v: \S/);
+        assert.match(lines[0], f.message);
         assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
         assert.deepEqual(readdirSync(c.dir).sort(), before, 'no output, report or temporary file left');
         assert.deepEqual(readdirSync(path.join(c.dir, 'out.bin')), []);
