@@ -144,17 +144,24 @@ function encodeIds(
       for (const ids of readIdBlocks(part.idsPath)) {
         const block = new Int32Array(ids.buffer, ids.byteOffset, ids.length);
         let n = 0;
-        for (let i = 0; i < block.length; i++) {
-          const provisionalId = block[i];
-          if (provisionalId !== mark) {
+        for (let i = 0; i < block.length; ) {
+          // A run of tokens up to the next mark or line cut, in a loop that only maps ids and
+          // keeps the known ones (n moves on unless the id is -1, without a branch).
+          const runEnd = Math.min(block.length, i + (max - lineTokens));
+          const runStart = i;
+          const kept = n;
+          for (; i < runEnd; i++) {
+            const provisionalId = block[i];
+            if (provisionalId === mark) break;
             const id = toFinal[provisionalId];
-            if (id >= 0) {
-              out[n++] = id;
-              sentenceWords++;
-              chunkWords++;
-            }
-            if (++lineTokens !== max) continue;
+            out[n] = id;
+            n += 1 + (id >> 31);
           }
+          lineTokens += i - runStart;
+          sentenceWords += n - kept;
+          chunkWords += n - kept;
+          if (i < block.length && block[i] === mark) i++;
+          else if (lineTokens !== max) continue; // the block ended inside the run
           // A line end, or a cut of a long line. Sentences emptied by the vocabulary cut leave
           // nothing behind.
           lineTokens = 0;
