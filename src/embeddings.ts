@@ -224,18 +224,22 @@ export class Embeddings {
   }
 
   /**
-   * The k best-scoring rows, best first. Keeps a small sorted array; with k ≪ V almost every row
-   * fails the first comparison, so this costs little beyond the scoring itself.
+   * The k best-scoring rows, best first (ties: the lower row first). Keeps a small sorted list
+   * and the score a row must beat to enter it: with k ≪ V almost every row fails that one
+   * comparison, so this costs little beyond the scoring itself.
    */
   topOf(scores: ArrayLike<number>, k: number, excluded: ReadonlySet<number> = new Set()): Neighbor[] {
     if (!Number.isInteger(k) || k < 1) throw new UserError(`k must be a positive integer, got ${k}`);
-    const bestIndex: number[] = [];
-    const bestScore: number[] = [];
+    // No more room than there are rows: k may be far larger.
+    const bestIndex = new Int32Array(Math.min(k, scores.length));
+    const bestScore = new Float64Array(bestIndex.length);
+    let filled = 0;
+    let threshold = 0;
     for (let i = 0; i < scores.length; i++) {
       const s = scores[i];
-      if (bestScore.length === k && !(s > bestScore[k - 1])) continue;
+      if (filled === k && !(s > threshold)) continue;
       if (excluded.has(i)) continue;
-      let at = bestScore.length === k ? k - 1 : bestScore.length;
+      let at = filled < k ? filled++ : k - 1;
       while (at > 0 && bestScore[at - 1] < s) {
         bestScore[at] = bestScore[at - 1];
         bestIndex[at] = bestIndex[at - 1];
@@ -243,8 +247,9 @@ export class Embeddings {
       }
       bestScore[at] = s;
       bestIndex[at] = i;
+      if (filled === k) threshold = bestScore[k - 1];
     }
-    return bestIndex.map((i, n) => ({ word: this.words[i], similarity: bestScore[n] }));
+    return Array.from({ length: filled }, (_, n) => ({ word: this.words[bestIndex[n]], similarity: bestScore[n] }));
   }
 }
 

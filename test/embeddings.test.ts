@@ -70,6 +70,17 @@ test('exact cosines agree with a naive computation, and rows may be padded', () 
   assert.deepEqual(Array.from(e.vector('w2')), row(2).map((v) => Math.fround(v)));
 });
 
+test('topOf keeps the k best rows in order, lower rows first on ties, never an excluded one', () => {
+  const scores = Float32Array.from([0.1, 0.9, 0.5, 0.9, -1, 0.7, 0.95, 0.2]);
+  const eight = new Embeddings({ words: Array.from(scores, (_, i) => `w${i}`), dim: 1, vectors: new Float32Array(8).fill(1) });
+  const rank = (k: number, excluded?: Set<number>) => eight.topOf(scores, k, excluded).map((n) => eight.indexOf(n.word));
+  assert.deepEqual(rank(3), [6, 1, 3]);
+  assert.deepEqual(rank(4, new Set([6, 1])), [3, 5, 2, 7]);
+  assert.deepEqual(rank(20), [6, 1, 3, 5, 2, 7, 0, 4], 'fewer rows than k: all of them');
+  assert.deepEqual(eight.topOf(scores, 2).map((n) => n.similarity), [scores[6], scores[1]]);
+  assert.throws(() => eight.topOf(scores, 0), /k must be a positive integer/);
+});
+
 test('unknown words throw with close spellings', () => {
   assert.throws(() => toy.similarity('kign', 'queen'), (error: unknown) => {
     assert.ok(error instanceof UnknownWordError);
