@@ -17,26 +17,55 @@ function newBar(total: number, detail: string): cliProgress.SingleBar {
   return created;
 }
 
+/** When the last plain progress line was written; jobs that share one take turns with it. */
+interface PlainThrottle {
+  last: number;
+}
+
 /**
- * Shows training progress on stderr (stdout stays clean for --json): a live bar with percent,
- * words/s, ETA, alpha and mean loss on a terminal; a plain line every few seconds otherwise,
- * so logs of unattended runs stay readable.
+ * One job's progress on stderr: a bar on a terminal; elsewhere a plain line at most every few
+ * seconds, so logs of unattended runs stay readable.
+ */
+class StderrProgress {
+  private bar: cliProgress.SingleBar | undefined;
+
+  constructor(private readonly plain: PlainThrottle = { last: 0 }) {}
+
+  /** `detail` goes on the bar, `plainLine` off a terminal; `force` writes it even within the interval. */
+  update(done: number, total: number, detail: string, plainLine: string, force: boolean): void {
+    if (process.stderr.isTTY) {
+      this.bar ??= newBar(total, detail);
+      this.bar.update(Math.min(done, total), { detail });
+      return;
+    }
+    const now = Date.now();
+    if (force || now - this.plain.last >= PLAIN_INTERVAL_MS) {
+      this.plain.last = now;
+      process.stderr.write(`w2v: ${plainLine}\n`);
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}
+
+/**
+ * Shows training progress on stderr (stdout stays clean for --json): a bar for reading the
+ * corpus, then one with percent, words/s, ETA, alpha and mean loss on a terminal; plain lines
+ * every few seconds otherwise.
  */
 export function createProgressObserver(enabled: boolean): TrainingObserver & { stop(): void } {
-  const stream = process.stderr;
-  const write = (line: string) => stream.write(`${line}\n`);
+  const write = (line: string) => process.stderr.write(`${line}\n`);
   if (!enabled) return { onWarning: (message) => write(`w2v: warning: ${message}`), stop() {} };
 
-  const tty = Boolean(stream.isTTY);
-  let readBar: cliProgress.SingleBar | undefined;
-  let bar: cliProgress.SingleBar | undefined;
-  let lastPlain = 0;
-  const stopReadBar = () => {
-    readBar?.stop();
-    readBar = undefined;
-  };
+  // Reading and training take turns with the plain lines' interval.
+  const plain: PlainThrottle = { last: 0 };
+  const reading = new StderrProgress(plain);
+  const training = new StderrProgress(plain);
   const writeLine = (line: string) => {
-    stopReadBar();
+    reading.stop();
     write(line);
   };
   const describe = (p: TrainingProgress) =>
@@ -48,35 +77,17 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
     onReadProgress(read) {
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
       const detail = `${mib(read.fileBytes)} of ${mib(read.totalBytes)} MiB read | ${formatCount(read.tokens)} tokens`;
-      if (tty) {
-        readBar ??= newBar(read.totalBytes, detail);
-        readBar.update(Math.min(read.fileBytes, read.totalBytes), { detail });
-        return;
-      }
-      const now = Date.now();
-      if (now - lastPlain >= PLAIN_INTERVAL_MS) {
-        lastPlain = now;
-        write(`w2v: ${detail}`);
-      }
+      reading.update(read.fileBytes, read.totalBytes, detail, detail, false);
     },
     onProgress(p) {
-      if (tty) {
-        if (!bar) {
-          stopReadBar();
-          bar = newBar(p.wordsTotal, '');
-        }
-        bar.update(p.wordsDone, { detail: describe(p) });
-        return;
-      }
-      const now = Date.now();
-      if (now - lastPlain >= PLAIN_INTERVAL_MS || p.wordsDone >= p.wordsTotal) {
-        lastPlain = now;
-        write(`w2v: ${((100 * p.wordsDone) / p.wordsTotal).toFixed(1)}% | ${describe(p)}`);
-      }
+      reading.stop();
+      const detail = describe(p);
+      const percent = `${((100 * p.wordsDone) / p.wordsTotal).toFixed(1)}%`;
+      training.update(p.wordsDone, p.wordsTotal, detail, `${percent} | ${detail}`, p.wordsDone >= p.wordsTotal);
     },
     stop() {
-      stopReadBar();
-      bar?.stop();
+      reading.stop();
+      training.stop();
     },
   };
 }
@@ -86,25 +97,12 @@ export function createProgressObserver(enabled: boolean): TrainingObserver & { s
  * line every few seconds and at the end otherwise. `update` may be called as often as wanted.
  */
 export function createCountProgress(label: string): { update(done: number, total: number): void; stop(): void } {
-  const stream = process.stderr;
-  let bar: cliProgress.SingleBar | undefined;
-  let lastPlain = 0;
+  const progress = new StderrProgress();
   return {
     update(done, total) {
       const detail = `${label}: ${formatCount(done)} of ${formatCount(total)}`;
-      if (stream.isTTY) {
-        bar ??= newBar(total, detail);
-        bar.update(done, { detail });
-        return;
-      }
-      const now = Date.now();
-      if (now - lastPlain >= PLAIN_INTERVAL_MS || done >= total) {
-        lastPlain = now;
-        stream.write(`w2v: ${detail}\n`);
-      }
+      progress.update(done, total, detail, detail, done >= total);
     },
-    stop() {
-      bar?.stop();
-    },
+    stop: () => progress.stop(),
   };
 }
