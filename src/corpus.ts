@@ -3,8 +3,6 @@ import { planReadParts, type TextRange } from './read-plan.js';
 import { SENTENCE_END } from './shared-memory.js';
 import { TokenScanner } from './token-scanner.js';
 
-export { MAX_TOKEN_BYTES } from './token-scanner.js';
-
 export interface ScanOptions {
   /** Bytes per read; tiny values exercise chunk boundaries. */
   chunkBytes?: number;

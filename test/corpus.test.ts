@@ -7,11 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { resolveCorpusFiles } from '../src/corpus-files.js';
-import { MAX_TOKEN_BYTES, readSentences, scanRanges } from '../src/corpus.js';
+import { readSentences, scanRanges } from '../src/corpus.js';
 import { UserError } from '../src/errors.js';
 import { planReadParts } from '../src/read-plan.js';
 import { SENTENCE_END } from '../src/shared-memory.js';
-import { TokenScanner } from '../src/token-scanner.js';
+import { MAX_TOKEN_BYTES, TokenScanner } from '../src/token-scanner.js';
 
 let dir = '';
 before(() => {
