@@ -6,3 +6,6 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The shared evaluation data beside the repository (text8 prefix, analogies, word pairs). */
 export const DATA = resolve(ROOT, '../shared/data');
+
+/** The built CLI that the benches run as a child process. */
+export const W2V_MAIN = resolve(ROOT, 'dist/src/cli/main.js');

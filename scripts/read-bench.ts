@@ -11,9 +11,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
-import { DATA, ROOT } from './paths.js';
+import { DATA, ROOT, W2V_MAIN } from './paths.js';
 
-const W2V = join(ROOT, 'dist/src/cli/main.js');
 const C_WORD2VEC = join(ROOT, 'node_modules/word2vec/src/word2vec');
 
 const argv = yargs(hideBin(process.argv))
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < argv.repeat; round++) {
       // w2v: the report's read and encode phases of a run that trains on one word.
       const logs = run('w2v');
-      await measure(python ?? 'python3', process.execPath, [W2V, 'train', file, '--out', join(work, 'w2v.bin'), '--max-words', '1',
+      await measure(python ?? 'python3', process.execPath, [W2V_MAIN, 'train', file, '--out', join(work, 'w2v.bin'), '--max-words', '1',
         '--epochs', '1', '--workers', String(argv.workers), '--no-progress', '--json'], logs, 600);
       const report = jsonReport(logs.stdout) as { seconds: { readAndVocabulary: number; encode: number }; vocabularySize: number };
       w2v.seconds.push(report.seconds.readAndVocabulary + report.seconds.encode);
@@ -121,7 +120,7 @@ async function main(): Promise<void> {
         let train = 0;
         for (let round = 0; round < argv.repeat; round++) {
           const logs = run('memory');
-          const m = await measure(python ?? 'python3', process.execPath, [W2V, 'train', files.get(copies)!, '--out', join(work, 'memory.bin'),
+          const m = await measure(python ?? 'python3', process.execPath, [W2V_MAIN, 'train', files.get(copies)!, '--out', join(work, 'memory.bin'),
             '--epochs', '1', '--workers', String(argv.workers), '--min-count', String(minCount), '--no-progress', '--json'], logs, 1200);
           rss.push(m.peakRssMB);
           const report = jsonReport(logs.stdout) as { vocabularySize: number; seconds: { train: number } };

@@ -7,11 +7,10 @@
  * percentiles and the errors; the last line is the whole result as JSON.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { readWord2vecFile } from '../src/word2vec-format.js';
+import { W2V_MAIN } from './paths.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,8 +26,7 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const k = Number(values.k);
 
-const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
-const server = spawn(process.execPath, [main, 'serve', positionals[0], '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [W2V_MAIN, 'serve', positionals[0], '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise<string>((resolve, reject) => {
   let printed = '';
   server.stdout.on('data', (chunk) => {
