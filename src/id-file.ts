@@ -17,10 +17,6 @@ export class IdWriter {
   constructor(private readonly file: string) {
     this.fd = openSync(file, 'w');
   }
-  push(id: number): void {
-    this.block[this.used++] = id;
-    if (this.used === ID_BLOCK_ENTRIES) this.flush();
-  }
   pushAll(ids: Uint32Array): void {
     for (let from = 0; from < ids.length; ) {
       const take = Math.min(ids.length - from, ID_BLOCK_ENTRIES - this.used);

@@ -7,14 +7,14 @@ import { DiskFullError } from '../src/errors.js';
 import { ID_BLOCK_ENTRIES, IdWriter, readIdBlocks } from '../src/id-file.js';
 
 describe('id files', () => {
-  it('read back, block by block, exactly the entries written one by one and in runs', () => {
+  it('read back, block by block, exactly the entries written one at a time and in runs', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-id-file-'));
     try {
       const file = path.join(dir, 'ids.u32');
       const writer = new IdWriter(file);
       const expected: number[] = [];
       for (let i = 0; i < ID_BLOCK_ENTRIES + 10; i++) {
-        writer.push(i * 7);
+        writer.pushAll(Uint32Array.of(i * 7));
         expected.push(i * 7);
       }
       const run = Uint32Array.from({ length: ID_BLOCK_ENTRIES * 2 + 3 }, (_, i) => (i % 5 === 0 ? 0xffffffff : i));
@@ -33,7 +33,7 @@ describe('id files', () => {
   it('name a full disk as the temporary folder filling up, in one line', () => {
     // Every write to /dev/full fails with ENOSPC.
     const writer = new IdWriter('/dev/full');
-    writer.push(1);
+    writer.pushAll(Uint32Array.of(1));
     assert.throws(
       () => writer.close(),
       (error: unknown) => {
