@@ -55,7 +55,7 @@ export async function* readSentences(files: string[], maxSentenceLength: number,
         sentence = [];
         continue;
       }
-      while (words.length <= id) words.push(scanner.table.word(words.length));
+      while (words.length <= id) words.push(scanner.word(words.length));
       sentence.push(words[id]);
       if (sentence.length === maxSentenceLength) {
         ready.push(sentence);

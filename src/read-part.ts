@@ -48,7 +48,7 @@ export async function readPart(ranges: TextRange[], idsPath: string, options: Re
   }
   options.onProgress?.(fileBytes, scanner.tokens);
   return {
-    words: scanner.table.contents(),
+    words: scanner.contents(),
     idsPath,
     tokens: scanner.tokens,
     cutTokens: scanner.cutTokens,

@@ -1,6 +1,6 @@
 import { DEFAULT_CHUNK_BYTES } from './corpus-text.js';
-import { SENTENCE_END } from './shared-memory.js';
-import { FNV_OFFSET, FNV_PRIME, WordTable, finishHash, hashBytes } from './word-table.js';
+import { loadKernelModule } from './kernel/wasm.js';
+import type { WordBytes } from './word-table.js';
 
 /**
  * Longer tokens are cut to this many bytes (on a character boundary) and counted. No real word
@@ -14,33 +14,76 @@ export function isAsciiSpace(b: number): boolean {
   return b === 32 || (b >= 9 && b <= 13);
 }
 
+/** Room for this many words before the module's word table first grows. */
+const INITIAL_WORDS = 1 << 15;
+
+/** The exports of src/kernel/assembly/tokens.ts. */
+interface TokensModule {
+  memory: WebAssembly.Memory;
+  init(chunkBytes: number, maxToken: number, words: number): void;
+  scan(length: number, last: boolean): number;
+  continueLine(): void;
+  textAt(): number;
+  tailBytes(): number;
+  idsAt(): number;
+  words(): number;
+  slotsAt(): number;
+  slotCount(): number;
+  recordsAt(): number;
+  arenaAt(): number;
+  arenaBytes(): number;
+  tokenCount(): number;
+  cutTokenCount(): number;
+}
+
+/** Compiled once per thread; each scanner instantiates it with a memory of its own. */
+let compiled: WebAssembly.Module | undefined;
+
 /**
- * Splits UTF-8 text into tokens and lines at the byte level and numbers the tokens with a
- * WordTable, in order of first appearance. Tokens are separated by ASCII whitespace; a line
- * feed ends a line (a CR before it is whitespace like any other), and empty lines leave no
- * mark. Text arrives in chunks that end on character boundaries (see corpus-text.ts); a token
- * cut by a chunk end is carried over, so chunk boundaries are invisible. Each scan appends to
- * `ids` (word ids, and SENTENCE_END at line ends), which the caller drains with `take`.
+ * Splits UTF-8 text into tokens and lines at the byte level and numbers the tokens in order of
+ * first appearance, counting each word. Tokens are separated by ASCII whitespace; a line feed
+ * ends a line (a CR before it is whitespace like any other), and empty lines leave no mark.
+ * Text arrives in chunks that end on character boundaries (see corpus-text.ts); a token cut by
+ * a chunk end is carried over, so chunk boundaries are invisible. Each scan appends to `ids`
+ * (word ids, and SENTENCE_END at line ends), which the caller drains with `take`.
+ *
+ * The tokenizer and its word table run in WebAssembly (src/kernel/assembly/tokens.ts): no
+ * string is made per token, only one per word asked for by `word` or `contents`.
  *
  * Long lines are not cut here: a line may start in another reader's part of the file, so only
  * the pass that sees every part in order (encoded-corpus.ts) knows where the cuts fall.
  */
 export class TokenScanner {
-  readonly table = new WordTable();
-  /** Tokens seen, cut ones included. */
-  tokens = 0;
-  /** Tokens longer than MAX_TOKEN_BYTES, which were cut. */
-  cutTokens = 0;
-  // Sized for a whole chunk of text up front: growing it would free a large block, with the
-  // effect on resident memory described at WordTable's INITIAL_WORDS.
+  private readonly wasm: TokensModule;
+  /** The most bytes one scan of the module takes: the rest of a longer chunk waits its turn. */
+  private readonly pieceBytes: number;
+  // Sized for a whole chunk of text up front: growing it would free a large block, and glibc
+  // then raises its mmap threshold to that size, so later blocks stay resident after a reader
+  // thread ends.
   ids = new Uint32Array(DEFAULT_CHUNK_BYTES + 16);
   idCount = 0;
-  /** Whether the line being read has a token yet. */
-  private inLine = false;
-  /** The start of a token that reached the end of the last chunk (MAX_TOKEN_BYTES + 1 kept). */
-  private readonly pending = new Uint8Array(MAX_TOKEN_BYTES + 1);
-  private pendingKept = 0;
-  private pendingLength = 0;
+
+  constructor(pieceBytes = DEFAULT_CHUNK_BYTES) {
+    compiled ??= loadKernelModule('tokens');
+    this.wasm = new WebAssembly.Instance(compiled).exports as unknown as TokensModule;
+    this.wasm.init(pieceBytes, MAX_TOKEN_BYTES, INITIAL_WORDS);
+    this.pieceBytes = pieceBytes;
+  }
+
+  /** Tokens seen, cut ones included. */
+  get tokens(): number {
+    return this.wasm.tokenCount();
+  }
+
+  /** Tokens longer than MAX_TOKEN_BYTES, which were cut. */
+  get cutTokens(): number {
+    return this.wasm.cutTokenCount();
+  }
+
+  /** Distinct words so far. */
+  get size(): number {
+    return this.wasm.words();
+  }
 
   /** The ids and marks of the scans since the last take; valid until the next scan. */
   take(): Uint32Array {
@@ -50,105 +93,60 @@ export class TokenScanner {
   }
 
   scan(text: Uint8Array): void {
-    // Chunks come as Buffers (file reads, gunzip) and held tokens as a Uint8Array: seeing both
-    // would make every byte access and table lookup below polymorphic. A plain view of the same
-    // bytes keeps them monomorphic: the whole scan runs about 12% faster.
-    const bytes = new Uint8Array(text.buffer, text.byteOffset, text.length);
-    const end = bytes.length;
-    // Every entry needs a byte of its own (a held token and the mark after it: 2 more).
-    if (this.ids.length < this.idCount + end + 4) {
-      const ids = new Uint32Array(Math.max(this.ids.length * 2, this.idCount + end + 4));
-      ids.set(this.ids.subarray(0, this.idCount));
-      this.ids = ids;
+    for (let from = 0; from < text.length; from += this.pieceBytes) {
+      const piece = text.subarray(from, Math.min(text.length, from + this.pieceBytes));
+      const tail = this.wasm.tailBytes();
+      // Memory may have grown since the last call, which detaches the old buffer: a fresh view each time.
+      new Uint8Array(this.wasm.memory.buffer, this.wasm.textAt() + tail, piece.length).set(piece);
+      this.collect(this.wasm.scan(tail + piece.length, false));
     }
-    let i = this.pendingLength > 0 ? this.continuePending(bytes) : 0;
-    const ids = this.ids;
-    const table = this.table;
-    let n = this.idCount;
-    let inLine = this.inLine;
-    let tokens = this.tokens;
-    while (i < end) {
-      let b = bytes[i];
-      if (isAsciiSpace(b)) {
-        if (b === 10 && inLine) {
-          ids[n++] = SENTENCE_END;
-          inLine = false;
-        }
-        i++;
-        continue;
-      }
-      const start = i;
-      let h = FNV_OFFSET;
-      for (;;) {
-        h = Math.imul(h ^ b, FNV_PRIME);
-        if (++i === end) break;
-        b = bytes[i];
-        if (b <= 32 && isAsciiSpace(b)) break;
-      }
-      if (i === end) {
-        // Possibly cut by the chunk end: finished by the next chunk or by endFile.
-        this.hold(bytes, start, end);
-        break;
-      }
-      const length = i - start;
-      ids[n++] = length <= MAX_TOKEN_BYTES ? table.count(bytes, start, length, finishHash(h)) : this.countCut(bytes, start, length);
-      tokens++;
-      inLine = true;
-    }
-    this.idCount = n;
-    this.inLine = inLine;
-    this.tokens = tokens;
   }
 
   /** Starts in the middle of a line, whose end must be marked even if no token comes first. */
   continueLine(): void {
-    this.inLine = true;
+    this.wasm.continueLine();
   }
 
   /** Ends the current token and line: neither continues into the next file. */
   endFile(): void {
-    if (this.pendingLength > 0) this.finishPending();
-    if (this.inLine) {
-      this.ids[this.idCount++] = SENTENCE_END;
-      this.inLine = false;
+    this.collect(this.wasm.scan(this.wasm.tailBytes(), true));
+  }
+
+  /** The word with this id, decoded. */
+  word(id: number): string {
+    const record = new Uint32Array(this.wasm.memory.buffer, this.wasm.recordsAt() + 16 * id, 2);
+    return Buffer.from(this.wasm.memory.buffer, this.wasm.arenaAt() + record[0], record[1]).toString('utf8');
+  }
+
+  /** The table's words, counts and hashes in plain arrays, sized to fit: what a reader thread hands back. */
+  contents(): WordBytes {
+    const { buffer } = this.wasm.memory;
+    const size = this.wasm.words();
+    const records = new Uint32Array(buffer, this.wasm.recordsAt(), 4 * size);
+    const recordCounts = new Float64Array(buffer, this.wasm.recordsAt(), 2 * size);
+    const starts = new Int32Array(size);
+    const lengths = new Int32Array(size);
+    const counts = new Float64Array(size);
+    for (let id = 0; id < size; id++) {
+      starts[id] = records[4 * id];
+      lengths[id] = records[4 * id + 1];
+      counts[id] = recordCounts[2 * id + 1];
     }
+    // Hashes live in the slots only, next to the ids they lead to.
+    const hashes = new Int32Array(size);
+    const slots = new Int32Array(buffer, this.wasm.slotsAt(), 2 * this.wasm.slotCount());
+    for (let s = 0; s < slots.length; s += 2) if (slots[s + 1] !== 0) hashes[slots[s + 1] - 1] = slots[s];
+    const arena = new Uint8Array(buffer, this.wasm.arenaAt(), this.wasm.arenaBytes()).slice();
+    return { size, arena, starts, lengths, hashes, counts };
   }
 
-  private hold(bytes: Uint8Array, start: number, end: number): void {
-    const kept = Math.min(end - start, this.pending.length);
-    this.pending.set(bytes.subarray(start, start + kept));
-    this.pendingKept = kept;
-    this.pendingLength = end - start;
-  }
-
-  /** Extends the held token with the chunk's first bytes; returns where scanning goes on. */
-  private continuePending(bytes: Uint8Array): number {
-    let i = 0;
-    while (i < bytes.length && !isAsciiSpace(bytes[i])) i++;
-    const room = Math.min(i, this.pending.length - this.pendingKept);
-    this.pending.set(bytes.subarray(0, room), this.pendingKept);
-    this.pendingKept += room;
-    this.pendingLength += i;
-    if (i < bytes.length) this.finishPending();
-    return i;
-  }
-
-  private finishPending(): void {
-    const { pending, pendingKept, pendingLength } = this;
-    this.pendingKept = 0;
-    this.pendingLength = 0;
-    this.ids[this.idCount++] =
-      pendingLength <= MAX_TOKEN_BYTES ? this.table.count(pending, 0, pendingKept, hashBytes(pending, 0, pendingKept)) : this.countCut(pending, 0, pendingKept);
-    this.tokens++;
-    this.inLine = true;
-  }
-
-  /** Counts the first MAX_TOKEN_BYTES bytes of an overlong token, backing off to a character start. */
-  private countCut(bytes: Uint8Array, start: number, available: number): number {
-    let length = MAX_TOKEN_BYTES;
-    // A byte 10xxxxxx continues a character: cutting before it would split that character.
-    while (length > 0 && length < available && (bytes[start + length] & 0xc0) === 0x80) length--;
-    this.cutTokens++;
-    return this.table.count(bytes, start, length, hashBytes(bytes, start, length));
+  private collect(entries: number): void {
+    if (this.ids.length < this.idCount + entries) {
+      const ids = new Uint32Array(Math.max(this.ids.length * 2, this.idCount + entries));
+      ids.set(this.ids.subarray(0, this.idCount));
+      this.ids = ids;
+    }
+    this.ids.set(new Uint32Array(this.wasm.memory.buffer, this.wasm.idsAt(), entries), this.idCount);
+    this.idCount += entries;
   }
 }

@@ -6,7 +6,6 @@ export interface Vocabulary {
   counts: Float64Array;
   /** sum of counts of kept words */
   totalCount: number;
-  index: Map<string, number>;
 }
 
 /**
@@ -40,16 +39,12 @@ export function buildVocabulary(
       : `No word occurs at least ${minCount} times (the most frequent occurs ${mostFrequent} times); lower --min-count`);
   }
 
-  // Sorting a typed array of ids with a comparator avoids allocating an object per word.
-  const order = new Uint32Array(kept);
-  for (let i = 0, k = 0; i < n; i++) if (counts[i] >= minCount) order[k++] = i;
-  order.sort((a, b) => counts[b] - counts[a] || a - b);
+  const order = byCountThenId(counts, minCount, kept, mostFrequent);
   const size = maxVocab > 0 ? Math.min(maxVocab, kept) : kept;
 
   const remap = new Int32Array(n).fill(-1);
   const finalWords = new Array<string>(size);
   const finalCounts = new Float64Array(size);
-  const index = new Map<string, number>();
   let totalCount = 0;
   for (let id = 0; id < size; id++) {
     const provisional = order[id];
@@ -57,8 +52,28 @@ export function buildVocabulary(
     const word = wordOf(provisional);
     finalWords[id] = word;
     finalCounts[id] = counts[provisional];
-    index.set(word, id);
     totalCount += counts[provisional];
   }
-  return { vocabulary: { words: finalWords, counts: finalCounts, totalCount, index }, remap };
+  return { vocabulary: { words: finalWords, counts: finalCounts, totalCount }, remap };
+}
+
+/**
+ * The ids of the `kept` words with count >= minCount, by count descending, then by id. Where
+ * (mostFrequent - count) and the id fit together in a double's 53 integer bits, as they do for
+ * any real corpus, each word becomes one number and the native numeric sort orders them, which
+ * is about three times faster than a comparator over the ids.
+ */
+function byCountThenId(counts: ArrayLike<number>, minCount: number, kept: number, mostFrequent: number): Uint32Array {
+  const n = counts.length;
+  const order = new Uint32Array(kept);
+  const idRange = 2 ** Math.ceil(Math.log2(n + 1));
+  if ((mostFrequent + 1) * idRange <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(kept);
+    for (let i = 0, k = 0; i < n; i++) if (counts[i] >= minCount) keys[k++] = (mostFrequent - counts[i]) * idRange + i;
+    keys.sort();
+    for (let k = 0; k < kept; k++) order[k] = keys[k] % idRange;
+    return order;
+  }
+  for (let i = 0, k = 0; i < n; i++) if (counts[i] >= minCount) order[k++] = i;
+  return order.sort((a, b) => counts[b] - counts[a] || a - b);
 }

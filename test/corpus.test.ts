@@ -191,7 +191,7 @@ describe('readSentences', () => {
       const [ranges] = await planReadParts([file], 1);
       const words: string[] = [];
       for await (const block of scanRanges(ranges, scanner, { chunkBytes, encodingErrors: 'replace' }, stats)) {
-        for (const id of block) if (id !== SENTENCE_END) words.push(scanner.table.word(id));
+        for (const id of block) if (id !== SENTENCE_END) words.push(scanner.word(id));
       }
       assert.deepEqual(words, ['caf\ufffd', 'ok\ufffdok', 'naïve', '\ufffd\ufffd']);
       assert.equal(stats.replaced, 4);

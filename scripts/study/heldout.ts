@@ -18,9 +18,10 @@ export interface HeldOutScore {
  */
 export function heldOutLikelihood(model: TrainedModel, heldOutFile: string, window: number, maxPredictions: number): HeldOutScore | undefined {
   if (!definesDistribution(model.output.loss)) return undefined;
+  const index = new Map(model.vocabulary.words.map((word, id) => [word, id]));
   const ids = readFileSync(heldOutFile, 'utf8')
     .split(/\s+/)
-    .map((w) => model.vocabulary.index.get(w))
+    .map((w) => index.get(w))
     .filter((id): id is number => id !== undefined);
   const { model: kind } = model.report.options;
   const perPosition = kind === 'sg' ? 2 * window : 1;
