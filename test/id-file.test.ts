@@ -43,5 +43,9 @@ describe('id files', () => {
         return true;
       },
     );
+    // A large block skips the buffer and fails at once, the same way.
+    const direct = new IdWriter('/dev/full');
+    assert.throws(() => direct.pushAll(new Uint32Array(ID_BLOCK_ENTRIES)), DiskFullError);
+    direct.close();
   });
 });
