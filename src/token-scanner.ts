@@ -1,4 +1,5 @@
 import { DEFAULT_CHUNK_BYTES } from './corpus-text.js';
+import { UserError } from './errors.js';
 import { loadKernelModule } from './kernel/wasm.js';
 import type { WordBytes } from './word-table.js';
 
@@ -35,6 +36,9 @@ interface TokensModule {
   tokenCount(): number;
   cutTokenCount(): number;
 }
+
+/** What a trap throws (Node's typings for the ES2022 lib leave it out). */
+const WasmRuntimeError = (WebAssembly as unknown as { RuntimeError: ErrorConstructor }).RuntimeError;
 
 /** Compiled once per thread; each scanner instantiates it with a memory of its own. */
 let compiled: WebAssembly.Module | undefined;
@@ -98,7 +102,7 @@ export class TokenScanner {
       const tail = this.wasm.tailBytes();
       // Memory may have grown since the last call, which detaches the old buffer: a fresh view each time.
       new Uint8Array(this.wasm.memory.buffer, this.wasm.textAt() + tail, piece.length).set(piece);
-      this.collect(this.wasm.scan(tail + piece.length, false));
+      this.collect(this.run(tail + piece.length, false));
     }
   }
 
@@ -109,7 +113,7 @@ export class TokenScanner {
 
   /** Ends the current token and line: neither continues into the next file. */
   endFile(): void {
-    this.collect(this.wasm.scan(this.wasm.tailBytes(), true));
+    this.collect(this.run(this.wasm.tailBytes(), true));
   }
 
   /** The word with this id, decoded. */
@@ -138,6 +142,20 @@ export class TokenScanner {
     for (let s = 0; s < slots.length; s += 2) if (slots[s + 1] !== 0) hashes[slots[s + 1] - 1] = slots[s];
     const arena = new Uint8Array(buffer, this.wasm.arenaAt(), this.wasm.arenaBytes()).slice();
     return { size, arena, starts, lengths, hashes, counts };
+  }
+
+  /** One scan in the module; its only trap is a word table that outgrew wasm32's 4 GiB. */
+  private run(length: number, last: boolean): number {
+    try {
+      return this.wasm.scan(length, last);
+    } catch (error) {
+      if (!(error instanceof WasmRuntimeError)) throw error;
+      throw new UserError(
+        `the corpus holds more distinct tokens than a reader can count (${this.size} filled its 4 GiB word table); ` +
+          'text rarely does: check that the input is tokenized text, or split it and train on less at once',
+        { cause: error },
+      );
+    }
   }
 
   private collect(entries: number): void {
