@@ -1,5 +1,5 @@
-// Compiles the AssemblyScript kernels to dist/: kernel.wasm (training), dots.wasm (search) and
-// tokens.wasm (reading).
+// Compiles the AssemblyScript kernels to dist/: kernel.wasm (training), dots.wasm (search),
+// tokens.wasm and recode.wasm (reading).
 // All use the stub runtime (no GC, no allocation) and contain no data segments. The training
 // kernel imports one shared memory owned by the host (see src/shared-memory.ts): every worker
 // instantiates it against the same memory, and a data segment would be copied in each time.
@@ -31,5 +31,7 @@ compile('kernel.ts', 'kernel', [
 ]);
 // Search owns its memory and grows it to fit the rows.
 compile('dots.ts', 'dots', ['--initialMemory', '1', '--enable', 'simd']);
-// The tokenizer owns its memory too; plain WebAssembly, so reading never needs SIMD.
+// The tokenizer and the re-encoding pass own their memory too; plain WebAssembly, so reading
+// never needs SIMD.
 compile('tokens.ts', 'tokens', ['--initialMemory', '1']);
+compile('recode.ts', 'recode', ['--initialMemory', '1']);

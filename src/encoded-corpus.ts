@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { EncodingErrors } from './corpus-text.js';
 import { ID_BLOCK_ENTRIES, IdWriter, readIdBlocks } from './id-file.js';
+import { IdRecoder } from './id-recoder.js';
 import { readPartsInWorkers } from './read-in-workers.js';
 import type { PartCount } from './read-part.js';
 import { planReadParts } from './read-plan.js';
-import { SENTENCE_END } from './shared-memory.js';
 import { buildVocabulary, type Vocabulary } from './vocabulary.js';
 import { WordTable } from './word-table.js';
 
@@ -112,73 +112,31 @@ function encodeIds(
   options: EncodeOptions,
 ): Pick<EncodedCorpus, 'trainingWords' | 'chunks' | 'maxChunkEntries'> {
   const chunks: CorpusChunk[] = [];
-  const max = options.maxSentenceLength;
-  const chunkTokens = options.chunkTokens;
-  let trainingWords = 0;
   let maxChunkEntries = 0;
-  // Entries written before `out`'s first entry; the chunk being filled starts at chunkStart.
+  // Entries written before the current block's output; the chunk being filled starts at chunkStart.
   let flushed = 0;
   let chunkStart = 0;
-  let chunkWords = 0;
-  let sentenceWords = 0;
-  // Tokens of the line since it started or was last cut, out-of-vocabulary ones included.
-  let lineTokens = 0;
-  const writer = new IdWriter(encodedPath);
-  // Entries are gathered here and handed to the writer a block at a time; an input entry makes
-  // at most two (a word and the cut after it). Both sides are read through Int32Array views, in
-  // which the mark is -1: V8 keeps such values small integers, and this loop runs 1.5× faster
-  // than over the Uint32Array values above 2^31.
-  const out = new Int32Array(2 * ID_BLOCK_ENTRIES);
-  const outIds = new Uint32Array(out.buffer);
-  const mark = SENTENCE_END | 0;
-  const closeChunk = (pushed: number) => {
-    const entries = pushed - chunkStart;
-    chunks.push({ offset: chunkStart, entries, words: chunkWords });
-    maxChunkEntries = Math.max(maxChunkEntries, entries);
-    chunkStart = pushed;
-    chunkWords = 0;
+  const closeChunk = (end: number, words: number) => {
+    chunks.push({ offset: chunkStart, entries: end - chunkStart, words });
+    maxChunkEntries = Math.max(maxChunkEntries, end - chunkStart);
+    chunkStart = end;
   };
+  const recoder = new IdRecoder(ID_BLOCK_ENTRIES, options.maxSentenceLength, options.chunkTokens);
+  const writer = new IdWriter(encodedPath);
   try {
     parts.forEach((part, k) => {
-      const toFinal = finalIds[k];
-      for (const ids of readIdBlocks(part.idsPath)) {
-        const block = new Int32Array(ids.buffer, ids.byteOffset, ids.length);
-        let n = 0;
-        for (let i = 0; i < block.length; ) {
-          // A run of tokens up to the next mark or line cut, in a loop that only maps ids and
-          // keeps the known ones (n moves on unless the id is -1, without a branch).
-          const runEnd = Math.min(block.length, i + (max - lineTokens));
-          const runStart = i;
-          const kept = n;
-          for (; i < runEnd; i++) {
-            const provisionalId = block[i];
-            if (provisionalId === mark) break;
-            const id = toFinal[provisionalId];
-            out[n] = id;
-            n += 1 + (id >> 31);
-          }
-          lineTokens += i - runStart;
-          sentenceWords += n - kept;
-          chunkWords += n - kept;
-          if (i < block.length && block[i] === mark) i++;
-          else if (lineTokens !== max) continue; // the block ended inside the run
-          // A line end, or a cut of a long line. Sentences emptied by the vocabulary cut leave
-          // nothing behind.
-          lineTokens = 0;
-          if (sentenceWords === 0) continue;
-          out[n++] = mark;
-          trainingWords += sentenceWords;
-          sentenceWords = 0;
-          if (chunkWords >= chunkTokens) closeChunk(flushed + n);
-        }
-        writer.pushAll(outIds.subarray(0, n));
-        flushed += n;
+      recoder.useMap(finalIds[k]);
+      for (const block of readIdBlocks(part.idsPath, recoder.input)) {
+        const { output, closes } = recoder.recode(block.length);
+        for (const close of closes) closeChunk(flushed + close.end, close.words);
+        writer.pushAll(output);
+        flushed += output.length;
       }
     });
     // Every part's last line was ended by its file's end, so no sentence is left open.
-    if (chunkWords > 0) closeChunk(flushed);
+    if (recoder.openChunkWords > 0) closeChunk(flushed, recoder.openChunkWords);
   } finally {
     writer.close();
   }
-  return { trainingWords, chunks, maxChunkEntries };
+  return { trainingWords: recoder.trainingWords, chunks, maxChunkEntries };
 }

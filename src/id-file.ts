@@ -79,16 +79,18 @@ export function readFully(fd: number, bytes: Uint8Array, position: number | null
   return filled;
 }
 
-/** Reads a file of u32 entries block by block; each block is valid until the next. */
-export function* readIdBlocks(file: string): Generator<Uint32Array> {
+/**
+ * Reads a file of u32 entries block by block, into `into` (by default a block of its own);
+ * each block is valid until the next.
+ */
+export function* readIdBlocks(file: string, into: Uint32Array = new Uint32Array(ID_BLOCK_ENTRIES)): Generator<Uint32Array> {
   const fd = openSync(file, 'r');
-  const block = new Uint32Array(ID_BLOCK_ENTRIES);
-  const bytes = new Uint8Array(block.buffer);
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
   try {
     for (;;) {
       const filled = readFully(fd, bytes, null);
       if (filled === 0) return;
-      yield block.subarray(0, filled >> 2);
+      yield into.subarray(0, filled >> 2);
       if (filled < bytes.length) return;
     }
   } finally {

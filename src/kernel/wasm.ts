@@ -5,7 +5,7 @@ import type { KernelChoice } from '../options.js';
 import type { KernelKind, TrainingKernel } from './kernel.js';
 
 /** The modules `npm run build:kernel` writes next to the compiled sources (dist/NAME.wasm). */
-export type KernelModuleName = 'kernel' | 'dots' | 'tokens';
+export type KernelModuleName = 'kernel' | 'dots' | 'tokens' | 'recode';
 
 /** The smallest module that uses f32x4 and a shared memory: validates only where both exist. */
 const SIMD_THREADS_PROBE = new Uint8Array([
