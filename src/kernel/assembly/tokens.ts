@@ -12,9 +12,13 @@
 // doubles, so what is left behind never exceeds what is in use. Memory only grows, and the
 // host re-reads its views after every call.
 
-/** Entries that are not word ids: the end of a line. The same value as src/shared-memory.ts'. */
-const SENTENCE_END: u32 = 0xffffffff;
-/** FNV-1a, then a final avalanche: the hash src/word-table.ts's hashBytes computes. */
+import { reserve } from './bump';
+import { SENTENCE_END } from './layout';
+
+/**
+ * FNV-1a over the bytes, then murmur3's final avalanche: FNV mixes its last bytes into the low
+ * bits poorly, and the table takes the low bits.
+ */
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 0x01000193;
 
@@ -22,7 +26,6 @@ const FNV_PRIME: u32 = 0x01000193;
 const SLOT_BYTES: usize = 8;
 const RECORD_BYTES: usize = 16;
 
-let top: usize = 0;
 let maxTokenBytes: usize = 0;
 
 let text: usize = 0;
@@ -46,15 +49,6 @@ let inLine: bool = false;
 let skipping: bool = false;
 /** Bytes of an unfinished token moved to the front of the text region by the last scan. */
 let tail: usize = 0;
-
-function reserve(bytes: usize): usize {
-  const start = (top + 15) & ~(<usize>15);
-  const end = start + bytes;
-  const have = <usize>memory.size() << 16;
-  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) unreachable();
-  top = end;
-  return start;
-}
 
 /**
  * Sets the module up for chunks of at most `chunkBytes` and tokens cut at `maxToken` bytes, with
