@@ -17,6 +17,9 @@ export interface WordBytes {
  */
 const INITIAL_WORDS = 1 << 17;
 
+/** Arenas larger than this are decoded word by word: V8 strings end at 2^29 characters. */
+const MAX_ARENA_TEXT = 1 << 28;
+
 /**
  * The words of every reader's part in one numbering: an open-addressing hash table over an
  * arena of word bytes. Words are compared as bytes under the hashes the readers computed, so no
@@ -58,9 +61,9 @@ export class WordTable {
     const at = this.starts[id];
     const end = at + this.lengths[id];
     const arena = this.arena;
-    for (let k = at; k < end; k++) {
-      if (arena[k] >= 0x80) return Buffer.from(arena.buffer, arena.byteOffset + at, end - at).toString('utf8');
-    }
+    let ascii = this.arenaUsed <= MAX_ARENA_TEXT;
+    for (let k = at; k < end && ascii; k++) ascii = arena[k] < 0x80;
+    if (!ascii) return Buffer.from(arena.buffer, arena.byteOffset + at, end - at).toString('utf8');
     this.arenaText ??= Buffer.from(arena.buffer, arena.byteOffset, this.arenaUsed).toString('latin1');
     return this.arenaText.slice(at, end);
   }
