@@ -3,8 +3,9 @@
 //
 // Text is split at ASCII whitespace (\t \n \v \f \r and space) and each token is counted in an
 // open-addressing hash table over an arena of word bytes, numbered in order of first
-// appearance. The same loop in JavaScript spends most of its time on bounds checks and on the
-// byte compare of a found word; here it runs about 2.3 times as fast.
+// appearance. The same loop in JavaScript spent two thirds of each lookup in the byte compare
+// of a found word; here the compare takes 8 bytes at a time, and the whole scan runs about
+// twice as fast.
 //
 // Memory: the text region (the host writes each chunk there) and the ids region come first,
 // then the table's regions, which this module allocates itself with a bump pointer. A region
