@@ -18,6 +18,9 @@ export function isAsciiSpace(b: number): boolean {
 /** Room for this many words before the module's word table first grows. */
 const INITIAL_WORDS = 1 << 15;
 
+/** A word's record in the module: arena start (u32), length (u32), count (f64); see tokens.ts. */
+const RECORD_BYTES = 16;
+
 /** The exports of src/kernel/assembly/tokens.ts. */
 interface TokensModule {
   memory: WebAssembly.Memory;
@@ -118,7 +121,7 @@ export class TokenScanner {
 
   /** The word with this id, decoded. */
   word(id: number): string {
-    const record = new Uint32Array(this.wasm.memory.buffer, this.wasm.recordsAt() + 16 * id, 2);
+    const record = new Uint32Array(this.wasm.memory.buffer, this.wasm.recordsAt() + RECORD_BYTES * id, 2);
     return Buffer.from(this.wasm.memory.buffer, this.wasm.arenaAt() + record[0], record[1]).toString('utf8');
   }
 
@@ -126,15 +129,17 @@ export class TokenScanner {
   contents(): WordBytes {
     const { buffer } = this.wasm.memory;
     const size = this.wasm.words();
-    const records = new Uint32Array(buffer, this.wasm.recordsAt(), 4 * size);
-    const recordCounts = new Float64Array(buffer, this.wasm.recordsAt(), 2 * size);
+    const u32s = RECORD_BYTES / 4;
+    const f64s = RECORD_BYTES / 8;
+    const records = new Uint32Array(buffer, this.wasm.recordsAt(), u32s * size);
+    const recordCounts = new Float64Array(buffer, this.wasm.recordsAt(), f64s * size);
     const starts = new Int32Array(size);
     const lengths = new Int32Array(size);
     const counts = new Float64Array(size);
     for (let id = 0; id < size; id++) {
-      starts[id] = records[4 * id];
-      lengths[id] = records[4 * id + 1];
-      counts[id] = recordCounts[2 * id + 1];
+      starts[id] = records[u32s * id];
+      lengths[id] = records[u32s * id + 1];
+      counts[id] = recordCounts[f64s * id + 1];
     }
     // Hashes live in the slots only, next to the ids they lead to.
     const hashes = new Int32Array(size);
