@@ -11,6 +11,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
+import { median } from './bench/report.js';
 import { DATA, ROOT, W2V_MAIN } from './paths.js';
 
 const C_WORD2VEC = join(ROOT, 'node_modules/word2vec/src/word2vec');
@@ -27,7 +28,6 @@ const argv = yargs(hideBin(process.argv))
   .help()
   .parseSync();
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mbps = (bytes: number, seconds: number): number => bytes / 1e6 / seconds;
 
 /** The text repeated `copies` times, separated by a space, so a one-line corpus stays one line. */
