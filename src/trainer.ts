@@ -24,6 +24,17 @@ import type { Vocabulary } from './vocabulary.js';
 
 const WORKER_URL = new URL('../workers/train-worker.js', import.meta.url);
 
+/**
+ * piscina loads its worker file with require() first, which on Node versions that can require
+ * ES modules takes a path that now and then aborts the whole process (an assertion in Node's
+ * module loader, seen once in a test run). Where the flag exists, workers are started without
+ * require(esm), so piscina's require throws and it imports the file instead, as on older Nodes.
+ */
+function workerExecArgv(): string[] {
+  const flag = '--no-experimental-require-module';
+  return process.allowedNodeEnvironmentFlags.has(flag) ? [...process.execArgv, flag] : [...process.execArgv];
+}
+
 export interface TrainingProgress {
   epoch: number;
   /** Words (before subsampling) processed so far, over all epochs. */
@@ -372,6 +383,7 @@ async function runEpochs(
   };
   const pool = new Piscina({
     filename: WORKER_URL.href,
+    execArgv: workerExecArgv(),
     workerData: setup,
     minThreads: options.workers,
     maxThreads: options.workers,
