@@ -32,18 +32,32 @@ export interface PlannedTask {
 }
 
 /**
- * Cuts a run into tasks. A --max-words run is cut into pieces small enough that every worker
- * gets several; a --max-seconds run into pieces short enough that the last one ends soon after
- * the budget. The worker count is part of the plan (it sizes --max-words pieces), so a resumed
- * run keeps the plan of the run it continues whatever --workers it is given.
+ * Tasks each worker should get over a run at least. A worker that finishes its last task waits
+ * for the others, so a run's tail costs up to one task per worker: with 16 of them that is a
+ * few per cent. A small corpus on many workers (the 12.5 MB text8 prefix is 40 whole-chunk tasks
+ * over 5 epochs, 2.5 per worker on 16) is cut finer to get there.
+ */
+const TASKS_PER_WORKER = 16;
+
+/** The smallest piece handed out as a task: below it a task's round trip would cost about as much as its training. */
+const MIN_PIECE_WORDS = 256;
+
+/**
+ * Cuts a run into tasks: whole chunks where the run has enough of them for TASKS_PER_WORKER per
+ * worker, equal pieces of each chunk where it has not (a small corpus on many workers, or a
+ * --max-words slice); a --max-seconds run into pieces short enough that the last one ends soon
+ * after the budget.
+ * The worker count is part of the plan (it sizes the pieces), so a resumed run keeps the plan of
+ * the run it continues whatever --workers it is given.
  */
 export function planSchedule(
   trainingWords: number,
   options: { epochs: number; maxWords: number; maxSeconds: number; workers: number; seed: number },
 ): SchedulePlan {
   const wordsTotal = options.maxWords > 0 ? Math.min(options.maxWords, trainingWords * options.epochs) : trainingWords * options.epochs;
+  // Chunks longer than this are cut into pieces; on large corpora no chunk is.
   const pieceWords = Math.min(
-    options.maxWords > 0 ? Math.max(256, Math.ceil(wordsTotal / (options.workers * 8))) : Infinity,
+    Math.max(MIN_PIECE_WORDS, Math.ceil(wordsTotal / (options.workers * TASKS_PER_WORKER))),
     options.maxSeconds > 0 ? TIMED_PIECE_WORDS : Infinity,
   );
   return { epochs: options.epochs, wordsTotal, pieceWords, seed: options.seed };
@@ -67,7 +81,8 @@ export function* plannedTasks(corpus: Pick<EncodedCorpus, 'chunks'>, plan: Sched
         const left = plan.wordsTotal - scheduled;
         const from = Math.floor((entries * part) / parts);
         let to = Math.floor((entries * (part + 1)) / parts);
-        let pieceWordCount = parts === 1 ? words : Math.round((words * (to - from)) / entries);
+        // Differences of rounded running totals, so that a chunk's pieces add up to its words.
+        let pieceWordCount = parts === 1 ? words : Math.round((words * to) / entries) - Math.round((words * from) / entries);
         if (pieceWordCount > left) {
           to = from + Math.ceil(((to - from) * left) / pieceWordCount);
           pieceWordCount = left;

@@ -216,14 +216,14 @@ describe('Ctrl-C, checkpoint and --resume', () => {
     const { dir, tmp } = caseDir();
     const out = path.join(dir, 'v.bin');
     // One epoch over three copies of the corpus and 1024-token chunks is impossible from the
-    // CLI (chunk size is internal), so use --max-words pieces: 8 per worker.
+    // CLI (chunk size is internal), so use --max-words pieces: 16 per worker.
     const base = ['train', corpus, '--out', out, '--workers', '1', '--epochs', '1', '--max-words', '16000', '--min-count', '1', '--dim', '8', '--no-progress', '--json'];
     const epochEnds = await runCli([...base, '--checkpoint', path.join(dir, 'a.ckpt')], { tmp });
     assert.equal(epochEnds.code, 0, epochEnds.stderr);
     assert.equal(JSON.parse(epochEnds.stdout).checkpointsWritten, 1, 'one epoch: one checkpoint');
     const clocked = await runCli([...base, '--checkpoint', path.join(dir, 'b.ckpt'), '--checkpoint-every', '1e-9'], { tmp });
     assert.equal(clocked.code, 0, clocked.stderr);
-    assert.equal(JSON.parse(clocked.stdout).checkpointsWritten, 8, 'a checkpoint before every task but the first, and at the end');
+    assert.equal(JSON.parse(clocked.stdout).checkpointsWritten, 16, 'a checkpoint before every task but the first, and at the end');
     const bad = await runCli([...base, '--checkpoint-every', '0'], { tmp });
     assertOneLineFailure(bad, /--checkpoint-every must be a positive number of minutes/);
   });
