@@ -90,6 +90,15 @@ async function measureStep(
   };
 }
 
+/** The run of median words/s among `times` runs of one step, with every run's rate. */
+async function medianRun(times: number, measure: () => Promise<StudyRun>): Promise<StudyRun> {
+  const runs: StudyRun[] = [];
+  for (let i = 0; i < times; i++) runs.push(await measure());
+  if (runs.length === 1) return runs[0];
+  const byRate = [...runs].sort((a, b) => a.wordsPerSecond - b.wordsPerSecond);
+  return { ...byRate[Math.floor(runs.length / 2)], repeats: runs.map((r) => r.wordsPerSecond) };
+}
+
 function costSteps(): Step[] {
   const steps: Step[] = [];
   for (const model of plan.models) {
@@ -100,7 +109,9 @@ function costSteps(): Step[] {
           part: 'cost',
           label: `${model} ${config.label}, ${sizeLabel(size)}`,
           run: async () => {
-            if (!config.exact) return measureStep('cost', config, model, size, plan.fastSlice[model], 1000);
+            if (!config.exact) {
+              return medianRun(plan.fastRepeats, () => measureStep('cost', config, model, size, plan.fastSlice[model], 1000));
+            }
             const vocabulary = size === 0 ? corpus.trainVocabulary : Math.min(size, corpus.trainVocabulary);
             let rate = extrapolatedRate(results, model, config.id, vocabulary);
             if (rate === undefined) {
@@ -176,7 +187,8 @@ async function main(): Promise<void> {
     const quality = run.quality
       ? `; analogy ${run.quality.analogy?.toFixed(4) ?? 'n/a'}, perplexity ${run.quality.perplexity?.toFixed(1) ?? 'n/a'}`
       : '';
-    log(`  ${Math.round(run.wordsPerSecond).toLocaleString('en-US')} words/s, ${run.wordsSeen} words in ${run.trainSeconds.toFixed(1)} s${quality}`);
+    const repeats = run.repeats ? ` (median of ${run.repeats.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')})` : '';
+    log(`  ${Math.round(run.wordsPerSecond).toLocaleString('en-US')} words/s${repeats}, ${run.wordsSeen} words in ${run.trainSeconds.toFixed(1)} s${quality}`);
   }
   saveResults(resultsFile, results);
   const charts = await renderCharts(results, join(argv.out, 'study'));

@@ -89,6 +89,17 @@ describe('npm run study --quick', () => {
         if (run.quality.perplexity !== undefined) assert.ok(run.quality.perplexity > 1 && run.quality.perplexity <= 1.01 * run.vocabularySize * 2);
       }
     }
+    // A fast loss's cost cell is the median of three runs; an exact loss's is one longer run.
+    for (const run of runs.filter((r) => r.part === 'cost')) {
+      const exact = LOSS_CONFIGS.find((c) => c.id === run.id)!.exact;
+      if (exact) {
+        assert.equal(run.repeats, undefined, `${run.model} ${run.id}: one run`);
+        continue;
+      }
+      assert.equal(run.repeats?.length, 3, `${run.model} ${run.id} at ${run.sizeAsked}: three runs`);
+      const sorted = [...run.repeats!].sort((a, b) => a - b);
+      assert.equal(run.wordsPerSecond, sorted[1], `${run.model} ${run.id} at ${run.sizeAsked}: the median run is kept`);
+    }
     // Trained for real: hierarchical softmax beats the uniform guess on held-out topic sentences.
     const hs = runs.find((r) => r.part === 'time' && r.id === 'hs')!;
     assert.ok(hs.quality!.perplexity! < 0.8 * hs.vocabularySize, `hs perplexity ${hs.quality!.perplexity} of ${hs.vocabularySize} words`);

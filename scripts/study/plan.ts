@@ -13,6 +13,11 @@ export interface StudyPlan {
   /** Seconds each exact-softmax cost run should train for; fast losses get fixed slices. */
   costSeconds: number;
   fastSlice: Record<'sg' | 'cbow', number>;
+  /**
+   * Runs behind each fast loss's cost cell, the median kept: a slice trains in under a second,
+   * so one slow moment of the machine would otherwise set the cell.
+   */
+  fastRepeats: number;
   /** The equal-time budget (part 2) and the target length of the exact softmax's epoch (part 3). */
   budgetSeconds: number;
   epochSeconds: number;
@@ -27,13 +32,13 @@ export function makePlan(quick: boolean, workers: number, budgetSeconds?: number
   if (quick) {
     return {
       sizes: [40, 0], models: ['sg', 'cbow'], qualitySize: 0, qualityModel: 'cbow', costSeconds: 0.05,
-      fastSlice: { sg: 3000, cbow: 6000 }, budgetSeconds: budgetSeconds ?? 0.2, epochSeconds: 0.2, pilotWords: 300,
+      fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, budgetSeconds: budgetSeconds ?? 0.2, epochSeconds: 0.2, pilotWords: 300,
       heldOutTokens: 500, heldOutPredictions: 100, base,
     };
   }
   return {
     sizes: [1000, 3000, 10_000, 30_000, 0], models: ['sg', 'cbow'], qualitySize: 10_000, qualityModel: 'cbow', costSeconds: 2.5,
-    fastSlice: { sg: 500_000, cbow: 1_500_000 }, budgetSeconds: budgetSeconds ?? 30, epochSeconds: 45, pilotWords: 2000,
+    fastSlice: { sg: 500_000, cbow: 1_500_000 }, fastRepeats: 3, budgetSeconds: budgetSeconds ?? 30, epochSeconds: 45, pilotWords: 2000,
     heldOutTokens: 100_000, heldOutPredictions: 2000, base,
   };
 }

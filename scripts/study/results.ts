@@ -22,8 +22,10 @@ export interface StudyRun extends LossRun {
   wordsBudget: number;
   epochs: number;
   quality?: Quality;
-  /** Wall seconds of the whole step: reading, training, scoring. */
+  /** Wall seconds of the whole step: reading, training, scoring (of the run kept). */
   stepSeconds: number;
+  /** A cell measured more than once: corpus words/s of every run, in order; the median one is kept. */
+  repeats?: number[];
   finishedAt: string;
 }
 
