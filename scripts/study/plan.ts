@@ -14,7 +14,7 @@ export interface StudyPlan {
   costSeconds: number;
   fastSlice: Record<'sg' | 'cbow', number>;
   /**
-   * Runs behind each fast loss's cost cell, the median kept: a slice trains in under a second,
+   * Runs behind each fast loss's cost cell, the median kept: a slice trains for about a second,
    * so one slow moment of the machine would otherwise set the cell.
    */
   fastRepeats: number;
