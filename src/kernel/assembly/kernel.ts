@@ -8,7 +8,7 @@
 // helpers in lanes.ts. Logic, order of random draws and constants mirror src/kernel/reference/
 // exactly: that is the test oracle.
 import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LOSS_HS, LOSS_NCE, LOSS_NS, LOSS_SAMPLED, S_TOKENS, S_SENTENCE, S_WORDS_SEEN, S_WORDS_TRAINED, SENTENCE_END } from './layout';
-import { addTo, clear, scale } from './lanes';
+import { addTo, addToThenAccumulate, clear, scale } from './lanes';
 import { hierarchicalSoftmax } from './losses/hs';
 import { noiseContrastiveEstimation } from './losses/nce';
 import { negativeSampling } from './losses/ns';
@@ -37,43 +37,80 @@ import {
   return inputWeights + <usize>word * rowBytes;
 }
 
+// @ts-ignore: decorator
+@inline function wordAt(sentence: usize, c: i32): u32 {
+  return load<u32>(sentence + (<usize>c << 2));
+}
+
+/**
+ * CBOW: the mean of the context rows predicts the centre word, and the context rows take the
+ * step. One centre word's step and the next centre word's window sum are taken in one pass over
+ * the rows of both windows (they share most of them): a row is updated, then added to the sum.
+ * The next window's span is drawn after this centre's noise words, as one centre at a time would.
+ * A word that sits twice in both windows enters the sum once before its second update, a
+ * staleness of one step like any other worker's; the reference kernel does the same.
+ */
+function trainCbowSentence(sentence: usize, length: i32, alpha: f32): void {
+  if (length == 0) return;
+  // C word2vec's reduced window: a random span in 1..window on both sides (drawn for a lone
+  // word too, which has no context, so that the draws are those of one centre at a time).
+  let span = <i32>(window - nextRandom() % window);
+  if (length == 1) return;
+  let from: i32 = 0;
+  let to: i32 = span >= length ? length - 1 : span;
+  clear(hidden, lanes);
+  for (let c: i32 = 1; c <= to; c++) addTo(hidden, inputRow(wordAt(sentence, c)), lanes);
+  for (let i: i32 = 0; i < length; i++) {
+    // The centre is inside its window, so the window holds to - from context words.
+    scale(hidden, <f32>1 / <f32>(to - from), lanes);
+    clear(hiddenError, lanes);
+    predict(hidden, wordAt(sentence, i), alpha, false);
+    const next = i + 1;
+    if (next == length) {
+      for (let c = from; c <= to; c++) if (c != i) addTo(inputRow(wordAt(sentence, c)), hiddenError, lanes);
+      return;
+    }
+    span = <i32>(window - nextRandom() % window);
+    const nextFrom = next - span < 0 ? 0 : next - span;
+    const nextTo = next + span >= length ? length - 1 : next + span;
+    clear(hidden, lanes);
+    const first = from < nextFrom ? from : nextFrom;
+    const last = to > nextTo ? to : nextTo;
+    for (let c = first; c <= last; c++) {
+      const row = inputRow(wordAt(sentence, c));
+      const inThis = c >= from && c <= to && c != i;
+      const inNext = c >= nextFrom && c <= nextTo && c != next;
+      if (inThis && inNext) addToThenAccumulate(row, hiddenError, hidden, lanes);
+      else if (inThis) addTo(row, hiddenError, lanes);
+      else if (inNext) addTo(hidden, row, lanes);
+    }
+    from = nextFrom;
+    to = nextTo;
+  }
+}
+
 function trainSentence(sentence: usize, length: i32, alpha: f32): void {
-  const cbow = (flags & FLAG_CBOW) != 0;
+  if ((flags & FLAG_CBOW) != 0) {
+    trainCbowSentence(sentence, length, alpha);
+    return;
+  }
   const shared = (flags & FLAG_SHARED_NEGATIVES) != 0;
   for (let i: i32 = 0; i < length; i++) {
-    const word = load<u32>(sentence + (<usize>i << 2));
+    const word = wordAt(sentence, i);
     // C word2vec's reduced window: a random span in 1..window on both sides.
     const span = <i32>(window - nextRandom() % window);
     const from = i - span < 0 ? 0 : i - span;
     const to = i + span >= length ? length - 1 : i + span;
-    if (cbow) {
-      clear(hidden, lanes);
-      let count: i32 = 0;
-      for (let c = from; c <= to; c++) {
-        if (c == i) continue;
-        addTo(hidden, inputRow(load<u32>(sentence + (<usize>c << 2))), lanes);
-        count++;
-      }
-      if (count == 0) continue;
-      scale(hidden, <f32>1 / <f32>count, lanes);
+    // Shared noise (Ji et al. 2016): drawn once per centre word for its whole window, so the
+    // noise words' output rows stay in cache across it.
+    if (shared) drawNoiseWords();
+    for (let c = from; c <= to; c++) {
+      if (c == i) continue;
+      // As in C word2vec and gensim: the context word's input vector predicts the centre word.
+      const input = inputRow(wordAt(sentence, c));
       clear(hiddenError, lanes);
-      predict(hidden, word, alpha, false);
-      for (let c = from; c <= to; c++) {
-        if (c == i) continue;
-        addTo(inputRow(load<u32>(sentence + (<usize>c << 2))), hiddenError, lanes);
-      }
-    } else {
-      // Shared noise (Ji et al. 2016): drawn once per centre word for its whole window, so the
-      // noise words' output rows stay in cache across it.
-      if (shared) drawNoiseWords();
-      for (let c = from; c <= to; c++) {
-        if (c == i) continue;
-        // As in C word2vec and gensim: the context word's input vector predicts the centre word.
-        const input = inputRow(load<u32>(sentence + (<usize>c << 2)));
-        clear(hiddenError, lanes);
-        predict(input, word, alpha, shared);
-        addTo(input, hiddenError, lanes);
-      }
+      predict(input, word, alpha, shared);
+      addTo(input, hiddenError, lanes);
     }
   }
 }

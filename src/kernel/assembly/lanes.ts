@@ -139,6 +139,20 @@ import { lossTable, rowBytes, sigmoidTable } from './state';
   }
 }
 
+/**
+ * row += step, then sum += row, in one pass: a context row's update for one CBOW centre word
+ * and its part of the next centre word's window sum (the windows overlap in most of their rows).
+ */
+// @ts-ignore: decorator
+@inline export function addToThenAccumulate(row: usize, step: usize, sum: usize, n: i32): void {
+  for (let i: i32 = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const updated = f32x4.add(v128.load(row + o), v128.load(step + o));
+    v128.store(row + o, updated);
+    v128.store(sum + o, f32x4.add(v128.load(sum + o), updated));
+  }
+}
+
 // @ts-ignore: decorator
 @inline export function clear(target: usize, n: i32): void {
   const zero = f32x4.splat(0);

@@ -20,9 +20,52 @@ function predict(k: KernelState, input: number, word: number, alpha: number, sha
   }
 }
 
-function trainSentence(k: KernelState, length: number, alpha: number): void {
+/**
+ * CBOW: the mean of the context rows predicts the centre word, and the context rows take the
+ * step. As in the SIMD kernel, one centre word's step and the next centre word's window sum
+ * are taken in one walk over the rows of both windows: each row is updated, then added.
+ */
+function trainCbowSentence(k: KernelState, length: number, alpha: number): void {
   const { f32, u32, stride } = k;
-  const cbow = (k.flags & FLAG_CBOW) !== 0;
+  const row = (c: number) => k.inputRow(u32[k.sentence0 + c]);
+  if (length === 0) return;
+  // C word2vec's reduced window: a random span in 1..window on both sides (drawn for a lone
+  // word too, which has no context, so that the draws are those of one centre at a time).
+  let span = k.window - (k.nextRandom() % k.window);
+  if (length === 1) return;
+  let from = 0;
+  let to = Math.min(length - 1, span);
+  f32.fill(0, k.hidden0, k.hidden0 + stride);
+  for (let c = 1; c <= to; c++) addTo(f32, k.hidden0, row(c), stride);
+  for (let i = 0; i < length; i++) {
+    const inverse = Math.fround(1 / (to - from));
+    for (let j = 0; j < stride; j++) f32[k.hidden0 + j] *= inverse;
+    f32.fill(0, k.hiddenError0, k.hiddenError0 + stride);
+    predict(k, k.hidden0, u32[k.sentence0 + i], alpha, false);
+    const next = i + 1;
+    if (next === length) {
+      for (let c = from; c <= to; c++) if (c !== i) addTo(f32, row(c), k.hiddenError0, stride);
+      return;
+    }
+    span = k.window - (k.nextRandom() % k.window);
+    const nextFrom = Math.max(0, next - span);
+    const nextTo = Math.min(length - 1, next + span);
+    f32.fill(0, k.hidden0, k.hidden0 + stride);
+    for (let c = Math.min(from, nextFrom); c <= Math.max(to, nextTo); c++) {
+      if (c >= from && c <= to && c !== i) addTo(f32, row(c), k.hiddenError0, stride);
+      if (c >= nextFrom && c <= nextTo && c !== next) addTo(f32, k.hidden0, row(c), stride);
+    }
+    from = nextFrom;
+    to = nextTo;
+  }
+}
+
+function trainSentence(k: KernelState, length: number, alpha: number): void {
+  if ((k.flags & FLAG_CBOW) !== 0) {
+    trainCbowSentence(k, length, alpha);
+    return;
+  }
+  const { f32, u32, stride } = k;
   const shared = (k.flags & FLAG_SHARED_NEGATIVES) !== 0;
   for (let i = 0; i < length; i++) {
     const word = u32[k.sentence0 + i];
@@ -30,33 +73,15 @@ function trainSentence(k: KernelState, length: number, alpha: number): void {
     const span = k.window - (k.nextRandom() % k.window);
     const from = Math.max(0, i - span);
     const to = Math.min(length - 1, i + span);
-    if (cbow) {
-      f32.fill(0, k.hidden0, k.hidden0 + stride);
-      let count = 0;
-      for (let c = from; c <= to; c++) {
-        if (c === i) continue;
-        addTo(f32, k.hidden0, k.inputRow(u32[k.sentence0 + c]), stride);
-        count++;
-      }
-      if (count === 0) continue;
-      const inverse = Math.fround(1 / count);
-      for (let j = 0; j < stride; j++) f32[k.hidden0 + j] *= inverse;
+    // Shared noise (Ji et al. 2016): drawn once per centre word for its whole window.
+    if (shared) k.drawNoiseWords();
+    for (let c = from; c <= to; c++) {
+      if (c === i) continue;
+      // As in C word2vec and gensim: the context word's input vector predicts the centre word.
+      const input = k.inputRow(u32[k.sentence0 + c]);
       f32.fill(0, k.hiddenError0, k.hiddenError0 + stride);
-      predict(k, k.hidden0, word, alpha, false);
-      for (let c = from; c <= to; c++) {
-        if (c !== i) addTo(f32, k.inputRow(u32[k.sentence0 + c]), k.hiddenError0, stride);
-      }
-    } else {
-      // Shared noise (Ji et al. 2016): drawn once per centre word for its whole window.
-      if (shared) k.drawNoiseWords();
-      for (let c = from; c <= to; c++) {
-        if (c === i) continue;
-        // As in C word2vec and gensim: the context word's input vector predicts the centre word.
-        const input = k.inputRow(u32[k.sentence0 + c]);
-        f32.fill(0, k.hiddenError0, k.hiddenError0 + stride);
-        predict(k, input, word, alpha, shared);
-        addTo(f32, input, k.hiddenError0, stride);
-      }
+      predict(k, input, word, alpha, shared);
+      addTo(f32, input, k.hiddenError0, stride);
     }
   }
 }
