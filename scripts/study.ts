@@ -18,7 +18,7 @@ import { splitCorpus, type StudyCorpus } from './study/corpus.js';
 import { writeDocument } from './study/document.js';
 import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, trainedWordsPerSecond, vocabularyOptions } from './study/plan.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
-import { loadResults, runKey, saveResults, type PartName, type StudyResults, type StudyRun } from './study/results.js';
+import { loadResults, repeatCount, runKey, saveResults, withRepeat, type PartName, type StudyResults, type StudyRun } from './study/results.js';
 import { DATA, ROOT } from './paths.js';
 
 
@@ -68,7 +68,10 @@ interface Step {
   key: string;
   part: PartName;
   label: string;
-  run(): Promise<StudyRun>;
+  /** Which run of its cell this step is: a fast loss's cost cell is measured in several passes. */
+  pass: number;
+  /** `previous`: the cell's runs so far (none on a first pass). */
+  run(previous: StudyRun | undefined): Promise<StudyRun>;
 }
 
 function sizeLabel(size: number): string {
@@ -90,39 +93,40 @@ async function measureStep(
   };
 }
 
-/** The run of median words/s among `times` runs of one step, with every run's rate. */
-async function medianRun(times: number, measure: () => Promise<StudyRun>): Promise<StudyRun> {
-  const runs: StudyRun[] = [];
-  for (let i = 0; i < times; i++) runs.push(await measure());
-  if (runs.length === 1) return runs[0];
-  const byRate = [...runs].sort((a, b) => a.wordsPerSecond - b.wordsPerSecond);
-  return { ...byRate[Math.floor(runs.length / 2)], repeats: runs.map((r) => r.wordsPerSecond) };
-}
-
+/**
+ * Part 1: every loss at every vocabulary size. A fast loss's slice trains for about a second, so
+ * its cell is the median of plan.fastRepeats runs, taken in separate passes over the grid: a slow
+ * stretch of the machine lasting seconds then falls on one run of a cell, not on all of them.
+ */
 function costSteps(): Step[] {
-  const steps: Step[] = [];
+  const cells: Array<{ key: string; label: string; config: LossConfig; model: 'sg' | 'cbow'; size: number }> = [];
   for (const model of plan.models) {
     for (const size of plan.sizes) {
       for (const config of COST_CONFIGS) {
-        steps.push({
-          key: runKey('cost', model, config.id, size),
-          part: 'cost',
-          label: `${model} ${config.label}, ${sizeLabel(size)}`,
-          run: async () => {
-            if (!config.exact) {
-              return medianRun(plan.fastRepeats, () => measureStep('cost', config, model, size, plan.fastSlice[model], 1000));
-            }
-            const vocabulary = size === 0 ? corpus.trainVocabulary : Math.min(size, corpus.trainVocabulary);
-            let rate = extrapolatedRate(results, model, config.id, vocabulary);
-            if (rate === undefined) {
-              // No smaller vocabulary measured yet: a short pilot run gives the rate.
-              rate = trainedWordsPerSecond(await measureStep('cost', config, model, size, plan.pilotWords, 1000));
-            }
-            return measureStep('cost', config, model, size, Math.max(plan.pilotWords, Math.round(rate * plan.costSeconds)), 1000);
-          },
-        });
+        cells.push({ key: runKey('cost', model, config.id, size), label: `${model} ${config.label}, ${sizeLabel(size)}`, config, model, size });
       }
     }
+  }
+  const fastRun = (cell: (typeof cells)[number], pass: number): Step => ({
+    key: cell.key, part: 'cost', pass,
+    label: pass === 1 ? cell.label : `${cell.label}, run ${pass}`,
+    run: async (previous) => withRepeat(previous, await measureStep('cost', cell.config, cell.model, cell.size, plan.fastSlice[cell.model], 1000)),
+  });
+  const exactRun = ({ key, label, config, model, size }: (typeof cells)[number]): Step => ({
+    key, part: 'cost', pass: 1, label,
+    run: async () => {
+      const vocabulary = size === 0 ? corpus.trainVocabulary : Math.min(size, corpus.trainVocabulary);
+      let rate = extrapolatedRate(results, model, config.id, vocabulary);
+      if (rate === undefined) {
+        // No smaller vocabulary measured yet: a short pilot run gives the rate.
+        rate = trainedWordsPerSecond(await measureStep('cost', config, model, size, plan.pilotWords, 1000));
+      }
+      return measureStep('cost', config, model, size, Math.max(plan.pilotWords, Math.round(rate * plan.costSeconds)), 1000);
+    },
+  });
+  const steps = cells.map((cell) => (cell.config.exact ? exactRun(cell) : fastRun(cell, 1)));
+  for (let pass = 2; pass <= plan.fastRepeats; pass++) {
+    for (const cell of cells) if (!cell.config.exact) steps.push(fastRun(cell, pass));
   }
   return steps;
 }
@@ -133,6 +137,7 @@ function qualitySteps(part: 'time' | 'epochs', evaluation: EvaluationData): Step
   return LOSS_CONFIGS.map((config) => ({
     key: runKey(part, model, config.id, plan.qualitySize),
     part,
+    pass: 1,
     label: `${model} ${config.label}, ${sizeLabel(plan.qualitySize)}, ${part === 'time' ? `${plan.budgetSeconds} s` : 'one epoch'}`,
     run: async () => {
       const rateOf = (c: LossConfig) => {
@@ -175,14 +180,18 @@ async function main(): Promise<void> {
     index++;
     const partSteps = steps.filter((s) => s.part === step.part);
     const position = `${step.part} ${partSteps.indexOf(step) + 1}/${partSteps.length}`;
-    if (results.runs[step.key] && !argv.redo) {
+    // --redo measures a cell afresh on its first pass; its later passes add to that run.
+    const previous = argv.redo && step.pass === 1 ? undefined : results.runs[step.key];
+    if (previous && repeatCount(previous) >= step.pass) {
       log(`${position} ${step.label}: in results.json, kept`);
       continue;
     }
     log(`${position} ${step.label} (step ${index}/${steps.length})`);
-    const run = await step.run();
+    const run = await step.run(previous);
     results.runs[step.key] = run;
-    results.partSeconds[step.part] = Object.values(results.runs).filter((r) => r.part === step.part).reduce((s, r) => s + r.stepSeconds, 0);
+    results.partSeconds[step.part] = Object.values(results.runs)
+      .filter((r) => r.part === step.part)
+      .reduce((sum, r) => sum + (r.repeatRuns ?? [r]).reduce((cell, one) => cell + one.stepSeconds, 0), 0);
     saveResults(resultsFile, results);
     const quality = run.quality
       ? `; analogy ${run.quality.analogy?.toFixed(4) ?? 'n/a'}, perplexity ${run.quality.perplexity?.toFixed(1) ?? 'n/a'}`

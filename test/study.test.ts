@@ -97,9 +97,15 @@ describe('npm run study --quick', () => {
         continue;
       }
       assert.equal(run.repeats?.length, 3, `${run.model} ${run.id} at ${run.sizeAsked}: three runs`);
+      assert.deepEqual(run.repeatRuns?.map((r) => r.wordsPerSecond), run.repeats, 'the runs behind the rates are kept');
       const sorted = [...run.repeats!].sort((a, b) => a - b);
       assert.equal(run.wordsPerSecond, sorted[1], `${run.model} ${run.id} at ${run.sizeAsked}: the median run is kept`);
     }
+    // ... taken in passes over the grid: every cell's first run finished before any second run.
+    const fastCells = runs.filter((r) => r.part === 'cost' && r.repeatRuns);
+    const finished = (pass: number) => fastCells.map((r) => Date.parse(r.repeatRuns![pass].finishedAt));
+    assert.ok(Math.max(...finished(0)) < Math.min(...finished(1)), 'second runs start after every first run');
+    assert.ok(Math.max(...finished(1)) < Math.min(...finished(2)), 'third runs start after every second run');
     // Trained for real: hierarchical softmax beats the uniform guess on held-out topic sentences.
     const hs = runs.find((r) => r.part === 'time' && r.id === 'hs')!;
     assert.ok(hs.quality!.perplexity! < 0.8 * hs.vocabularySize, `hs perplexity ${hs.quality!.perplexity} of ${hs.vocabularySize} words`);
@@ -126,6 +132,6 @@ describe('npm run study --quick', () => {
     // Resumed: nothing runs again, and the outputs are made anew from results.json.
     const again = study(['--quick', '--corpus', corpus, '--out', out]);
     assert.doesNotMatch(again, /words\/s/);
-    assert.equal((again.match(/kept/g) ?? []).length, runs.length);
+    assert.equal((again.match(/kept/g) ?? []).length, runs.reduce((steps, r) => steps + (r.repeats?.length ?? 1), 0), 'every run of every cell kept');
   });
 });

@@ -11,7 +11,7 @@ function costSection(f: Facts, charts: Chart[]): string[] {
   const lines = ['## 1. Cost against vocabulary size', ''];
   lines.push(
     'Every loss trains on the same corpus at each vocabulary size (the most frequent V words, then every word); fast losses ' +
-      'train a fixed slice (the median of three runs, each a second or so of training), the exact softmax family a slice sized to take a few seconds. ' +
+      'train a fixed slice (the median of three runs, each a second or so of training, taken in three passes over the grid so that a slow moment of the machine falls on one run of a cell), the exact softmax family a slice sized to take a few seconds. ' +
       'words/s counts corpus words, as C word2vec and gensim do.',
     '',
   );

@@ -14,8 +14,8 @@ export interface StudyPlan {
   costSeconds: number;
   fastSlice: Record<'sg' | 'cbow', number>;
   /**
-   * Runs behind each fast loss's cost cell, the median kept: a slice trains for about a second,
-   * so one slow moment of the machine would otherwise set the cell.
+   * Runs behind each fast loss's cost cell, the median kept, one per pass over the grid: a slice
+   * trains for about a second, so one slow moment of the machine would otherwise set the cell.
    */
   fastRepeats: number;
   /** The equal-time budget (part 2) and the target length of the exact softmax's epoch (part 3). */

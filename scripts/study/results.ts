@@ -26,6 +26,8 @@ export interface StudyRun extends LossRun {
   stepSeconds: number;
   /** A cell measured more than once: corpus words/s of every run, in order; the median one is kept. */
   repeats?: number[];
+  /** Those runs themselves, so that a later pass can add one and keep the median of all. */
+  repeatRuns?: StudyRun[];
   finishedAt: string;
 }
 
@@ -39,6 +41,20 @@ export interface StudyResults {
   /** Wall seconds each part took in the runs that produced these results. */
   partSeconds: Partial<Record<PartName, number>>;
   runs: Record<string, StudyRun>;
+}
+
+/** How many runs a cell holds. */
+export function repeatCount(run: StudyRun): number {
+  return run.repeatRuns?.length ?? run.repeats?.length ?? 1;
+}
+
+/** The cell with `next` added to `previous`'s runs: the run of median words/s among them (the lower one of two), with all of them. */
+export function withRepeat(previous: StudyRun | undefined, next: StudyRun): StudyRun {
+  const bare = ({ repeats: _rates, repeatRuns: _runs, ...run }: StudyRun): StudyRun => run;
+  const runs = [...(previous ? previous.repeatRuns ?? [previous] : []), next].map(bare);
+  if (runs.length === 1) return runs[0];
+  const byRate = [...runs].sort((a, b) => a.wordsPerSecond - b.wordsPerSecond);
+  return { ...byRate[Math.floor((runs.length - 1) / 2)], repeats: runs.map((r) => r.wordsPerSecond), repeatRuns: runs };
 }
 
 export function runKey(part: PartName, model: string, id: string, size: number): string {
