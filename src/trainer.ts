@@ -187,17 +187,13 @@ async function train(
     });
     if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
     const trainStart = performance.now();
-    const { layout, memory, tree, bands } = prepareModel(corpus, options);
+    const { layout, memory, tree, bands } = createModel(corpus, options);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
     const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
-    if (resumed) {
-      const saved = resumed.checkpoint;
-      if (saved.header.layout.stride !== layout.stride || saved.input.length !== rows) {
-        throw new UserError(`${resumed.path}: its weights do not fit the model its options describe; it cannot be resumed`);
-      }
-      input.set(saved.input);
-      output.set(saved.output);
+    const saved = resumed?.checkpoint;
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
+      throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
     const objective = describeObjective(options.loss, options.activation, options.margin);
     observer.onPhase?.(
@@ -229,15 +225,29 @@ async function train(
             output: output.slice(),
           })
       : undefined;
-    const run = await runEpochs(corpus, options, plan, kernelChoice.kind, layout, memory, observer, {
-      stop: control.stop,
-      saveCheckpoint,
-      periodic: control.checkpoint?.periodic ?? false,
-      everyMs: control.checkpoint?.periodic ? control.checkpoint.everySeconds * 1000 : 0,
-      start: resumed
-        ? { completed: resumed.checkpoint.header.completed, epochs: resumed.checkpoint.header.epochs, trainSeconds: resumed.checkpoint.header.trainSeconds }
-        : { completed: { prefix: 0, after: [] }, epochs: [], trainSeconds: 0 },
-    });
+    // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
+    // thread fills in the weights; no task is sent before the weights are in place.
+    const pool = startWorkers(corpus, options.workers, kernelChoice.kind, layout, memory);
+    let run: Awaited<ReturnType<typeof runEpochs>>;
+    try {
+      if (saved) {
+        input.set(saved.input);
+        output.set(saved.output);
+      } else {
+        initialiseInputWeights(input, layout.stride, options);
+      }
+      run = await runEpochs(pool, corpus, options, plan, layout, observer, {
+        stop: control.stop,
+        saveCheckpoint,
+        periodic: control.checkpoint?.periodic ?? false,
+        everyMs: control.checkpoint?.periodic ? control.checkpoint.everySeconds * 1000 : 0,
+        start: saved
+          ? { completed: saved.header.completed, epochs: saved.header.epochs, trainSeconds: saved.header.trainSeconds }
+          : { completed: { prefix: 0, after: [] }, epochs: [], trainSeconds: 0 },
+      });
+    } finally {
+      await pool.destroy();
+    }
     const trainSeconds = (performance.now() - trainStart) / 1000;
     const epochs = run.epochs.map(epochReport);
     const report: TrainingReport = {
@@ -298,8 +308,8 @@ function lossLabel(options: TrainOptions): string {
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }
 
-/** Shared memory with tables filled in and input weights initialised as C word2vec does. */
-function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
+/** Shared memory with the tables filled in; the weights are all zero. */
+function createModel(corpus: EncodedCorpus, options: TrainOptions) {
   const { vocabulary } = corpus;
   const vocabSize = vocabulary.words.length;
   const { tree, bands, aliasTable, noiseLog } = buildLossTables(options, vocabulary.counts);
@@ -325,14 +335,35 @@ function prepareModel(corpus: EncodedCorpus, options: TrainOptions) {
     noiseLog,
     tree,
   });
-  // Uniform in [-0.5, 0.5) / dim, as C word2vec; output weights start at zero, padding stays zero.
+  return { layout, memory, tree, bands };
+}
+
+/** Input weights uniform in [-0.5, 0.5) / dim, as C word2vec; output weights stay zero, and so does padding. */
+function initialiseInputWeights(weights: Float32Array, stride: number, options: TrainOptions): void {
   const random = new Random(deriveSeed(options.seed, 0x5eed));
-  const weights = new Float32Array(memory.buffer, layout.inputWeights, vocabulary.words.length * layout.stride);
-  for (let row = 0; row < vocabulary.words.length; row++) {
-    const base = row * layout.stride;
+  for (let base = 0; base < weights.length; base += stride) {
     for (let i = 0; i < options.dim; i++) weights[base + i] = (random.nextFloat() - 0.5) / options.dim;
   }
-  return { layout, memory, tree, bands };
+}
+
+/** The training worker pool, its threads started now; the caller destroys it. */
+function startWorkers(corpus: EncodedCorpus, workers: number, kernel: KernelKind, layout: MemoryLayout, memory: WebAssembly.Memory): Piscina {
+  const setup: WorkerSetup = {
+    memory,
+    module: kernel === 'wasm' ? compileKernelModule() : undefined,
+    kernel,
+    corpusPath: corpus.path,
+    header: layout.header,
+  };
+  return new Piscina({
+    filename: WORKER_URL.href,
+    execArgv: workerExecArgv(),
+    workerData: setup,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+    concurrentTasksPerWorker: 1,
+  });
 }
 
 /** Where a run stands on its plan: what a checkpoint saves besides the weights. */
@@ -365,31 +396,14 @@ interface RunControl {
  * carries across a resume, so a --max-seconds budget counts only time spent training.
  */
 async function runEpochs(
+  pool: Piscina,
   corpus: EncodedCorpus,
   options: TrainOptions,
   plan: SchedulePlan,
-  kernel: KernelKind,
   layout: MemoryLayout,
-  memory: WebAssembly.Memory,
   observer: TrainingObserver,
   control: RunControl,
 ): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number; checkpointsWritten: number }> {
-  const setup: WorkerSetup = {
-    memory,
-    module: kernel === 'wasm' ? compileKernelModule() : undefined,
-    kernel,
-    corpusPath: corpus.path,
-    header: layout.header,
-  };
-  const pool = new Piscina({
-    filename: WORKER_URL.href,
-    execArgv: workerExecArgv(),
-    workerData: setup,
-    minThreads: options.workers,
-    maxThreads: options.workers,
-    idleTimeout: 60_000,
-    concurrentTasksPerWorker: 1,
-  });
   const start = performance.now();
   const { wordsTotal } = plan;
   const budgetMs = options.maxSeconds * 1000;
@@ -507,7 +521,6 @@ async function runEpochs(
     await writing;
     if (failure) throw failure.error;
   } finally {
-    await pool.destroy();
     // A failed run still lets a checkpoint being written finish (or remove its temporary file).
     await writing.catch(() => undefined);
   }
