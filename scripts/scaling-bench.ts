@@ -14,6 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { crossCoreRoundTripNs } from './bench/core-latency.js';
 import { prepareCorpus } from './bench/corpus.js';
 import { jsonReport, measure } from './bench/measure.js';
 import { median } from './bench/report.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const w2v = makeTools(ROOT, undefined).w2v;
   const n = Math.max(2, Math.floor(argv.workers));
   const modes = [...new Set(argv.mode as Mode[])];
-  const results = new Map<Mode, { one: Timing[]; many: Timing[]; apart: Timing[][] }>();
+  const results = new Map<Mode, { one: Timing[]; many: Timing[]; apart: Timing[][]; roundTripNs: number[] }>();
 
   const train = async (mode: Mode, workers: number, tag: string): Promise<Timing> => {
     const base = join(argv.out, `${mode}-${tag}`);
@@ -63,19 +64,21 @@ async function main(): Promise<void> {
   const repeat = Math.max(1, Math.floor(argv.repeat));
   for (let round = 1; round <= repeat; round++) {
     for (const mode of modes) {
-      const r = results.get(mode) ?? { one: [], many: [], apart: [] };
+      const r = results.get(mode) ?? { one: [], many: [], apart: [], roundTripNs: [] };
       results.set(mode, r);
+      // Where the VM's cores sit this minute (see core-latency.ts): what a shared row costs.
+      r.roundTripNs.push(await crossCoreRoundTripNs());
       r.one.push(await train(mode, 1, 'one'));
       r.many.push(await train(mode, n, 'many'));
       r.apart.push(await Promise.all(Array.from({ length: n }, (_, i) => train(mode, 1, `apart${i}`))));
       const last = (t: Timing) => t.train.toFixed(2);
       console.log(`${mode} round ${round}/${repeat}: 1 worker ${last(r.one.at(-1)!)} s, ${n} workers ${last(r.many.at(-1)!)} s, `
-        + `${n} separate runs at once ${r.apart.at(-1)!.map(last).join(' / ')} s`);
+        + `${n} separate runs at once ${r.apart.at(-1)!.map(last).join(' / ')} s; cross-core round trip ${r.roundTripNs.at(-1)!.toFixed(0)} ns`);
     }
   }
 
-  const header = `| mode | 1 worker (s) | ${n} workers (s) | speed-up (median of rounds) | ${n} separate 1-worker runs at once (s) | machine ceiling (median of rounds) | share of ceiling | CPU s, 1 → ${n} workers |`;
-  const lines = [header, `|${' --- |'.repeat(8)}`];
+  const header = `| mode | 1 worker (s) | ${n} workers (s) | speed-up (median of rounds) | ${n} separate 1-worker runs at once (s) | machine ceiling (median of rounds) | share of ceiling | CPU s, 1 → ${n} workers | cross-core round trip, each round (ns) |`;
+  const lines = [header, `|${' --- |'.repeat(9)}`];
   const summary: Record<string, unknown> = {};
   for (const [mode, r] of results) {
     const one = median(r.one.map((t) => t.train));
@@ -89,7 +92,8 @@ async function main(): Promise<void> {
     const cpu = [median(r.one.map((t) => t.cpu)), median(r.many.map((t) => t.cpu))];
     summary[mode] = { one, many, apart, speedup, ceiling, cpu, runs: r };
     lines.push(`| ${mode} | ${one.toFixed(2)} | ${many.toFixed(2)} | ${speedup.toFixed(2)}× | ${apart.toFixed(2)} | `
-      + `${ceiling.toFixed(2)}× | ${((100 * speedup) / ceiling).toFixed(0)}% | ${cpu[0].toFixed(1)} → ${cpu[1].toFixed(1)} |`);
+      + `${ceiling.toFixed(2)}× | ${((100 * speedup) / ceiling).toFixed(0)}% | ${cpu[0].toFixed(1)} → ${cpu[1].toFixed(1)} | `
+      + `${r.roundTripNs.map((ns) => ns.toFixed(0)).join(' / ')} |`);
   }
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
