@@ -3,10 +3,10 @@
  * that hand a counter back and forth in a SharedArrayBuffer. Hogwild training pays it whenever
  * two workers write the same weight row. On a VM it is not a constant: the hypervisor may put
  * the two virtual CPUs on cores that share a cache or on cores far apart, and move them between
- * runs (on the same 2-core VM minutes apart, a C probe read 55-75 ns one time and 320 ns the
- * next), which moves the speed-up of modes that share rows with it. This probe's Atomics are
- * sequentially consistent, so it reads about twice the C probe's near value (115-150 ns) and the
- * same far one; benchmarks print it beside their rounds.
+ * runs (on the same 2-core VM, seconds or minutes apart, a C probe read 53-80 ns at some times
+ * and 287-342 ns at others), which moves the speed-up of modes that share rows with it. This
+ * probe's Atomics are sequentially consistent (a fence each), so it reads about twice the C
+ * probe's near value (112-150 ns) and the same far one; benchmarks print it beside their rounds.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -53,6 +53,7 @@ export async function crossCoreRoundTripNs(count = ROUND_TRIPS): Promise<number>
   }
   if (Number.isNaN(ns)) {
     await worker.terminate();
+    await exited.catch(() => undefined);
     throw new Error('the cross-core probe\'s worker thread did not answer within 30 s');
   }
   await exited;
