@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type EpochTotals } from './checkpoint.js';
 import { definedOnly } from './defined-only.js';
 import { meanCodeLength } from './code-tree.js';
-import { resolveCorpusFiles } from './corpus-files.js';
+import { refuseCorpusOverwrite, resolveCorpusFiles, type PlannedOutput } from './corpus-files.js';
 import { encodeCorpus, type EncodedCorpus, type ReadProgress } from './encoded-corpus.js';
 import { UserError } from './errors.js';
 import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
@@ -118,6 +118,11 @@ export interface TrainingControl {
    * epoch end (the last one included) and every `everySeconds` (0: never on a clock).
    */
   checkpoint?: { path: string; periodic: boolean; everySeconds: number };
+  /**
+   * The files the caller writes when the run ends (the vectors, their report): a run is refused
+   * before it reads anything when one of them, or the checkpoint, is one of its corpus files.
+   */
+  outputs?: readonly PlannedOutput[];
 }
 
 /**
@@ -166,6 +171,8 @@ async function train(
   control: TrainingControl,
   resumed?: { path: string; checkpoint: Checkpoint },
 ): Promise<TrainedModel> {
+  const checkpointOutput = control.checkpoint ? [{ name: 'the checkpoint', path: control.checkpoint.path }] : [];
+  await refuseCorpusOverwrite(files, [...(control.outputs ?? []), ...checkpointOutput]);
   const kernelChoice = chooseKernel(options.kernel);
   if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
   const corpusStamps = resumed ? resumed.checkpoint.header.corpus.files : await stampCorpusFiles(files);

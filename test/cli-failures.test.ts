@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ENOSPC_PRELOAD, assertOneLineFailure, runCli } from './support/cli.js';
@@ -59,6 +59,52 @@ describe('an --out that cannot be written is refused before training, in one lin
     const r = await runCli(['train', corpus, '--out', out, ...QUICK], { tmp });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(path.dirname(out)).sort(), ['v.bin', 'v.bin.report.json']);
+  });
+});
+
+describe('a run that would write over its own corpus is refused before reading it, the corpus intact', { concurrency: 3 }, () => {
+  /** A case folder with its own copy of the planted corpus, at `corpus/part.txt`. */
+  function corpusCase(): { dir: string; tmp: string; text: string; original: Buffer } {
+    const { dir, tmp } = caseDir();
+    mkdirSync(path.join(dir, 'corpus'));
+    const text = path.join(dir, 'corpus', 'part.txt');
+    copyFileSync(corpus, text);
+    return { dir, tmp, text, original: readFileSync(text) };
+  }
+
+  // Progress stays on: the one line proves that not even the corpus was read.
+  it('--out naming the corpus file by another spelling of its path', async () => {
+    const { dir, tmp, text, original } = corpusCase();
+    const sameFile = path.join(dir, 'corpus', '..', 'corpus', 'part.txt');
+    const r = await runCli(['train', text, '--out', sameFile, '--epochs', '1'], { tmp });
+    assertOneLineFailure(r, /--out .*part\.txt is the corpus file .*part\.txt: writing it would destroy the corpus; choose another path/);
+    assert.deepEqual(readFileSync(text), original);
+    assert.deepEqual(leftIn(dir, tmp), ['corpus']);
+  });
+
+  it('--out naming a file inside a corpus directory', async () => {
+    const { dir, tmp, text, original } = corpusCase();
+    const r = await runCli(['train', path.join(dir, 'corpus'), '--out', text, '--epochs', '1'], { tmp });
+    assertOneLineFailure(r, /--out .*part\.txt is the corpus file/);
+    assert.deepEqual(readFileSync(text), original);
+  });
+
+  it('a --checkpoint naming the corpus file', async () => {
+    const { dir, tmp, text, original } = corpusCase();
+    const r = await runCli(['train', text, '--out', path.join(dir, 'v.bin'), '--checkpoint', text, '--epochs', '1'], { tmp });
+    assertOneLineFailure(r, /the checkpoint .*part\.txt is the corpus file/);
+    assert.deepEqual(readFileSync(text), original);
+    assert.deepEqual(leftIn(dir, tmp), ['corpus']);
+  });
+
+  it('an --out that is a link to the corpus file trains: the link is replaced, the file it named kept', async () => {
+    const { dir, tmp, text, original } = corpusCase();
+    const link = path.join(dir, 'link.bin');
+    symlinkSync(text, link);
+    const r = await runCli(['train', text, '--out', link, ...QUICK], { tmp });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readFileSync(text), original);
+    assert.notDeepEqual(readFileSync(link), original);
   });
 });
 

@@ -4,7 +4,7 @@ import { ENCODING_ERRORS } from '../corpus-text.js';
 import { MAX_TOKEN_BYTES } from '../token-scanner.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
-import { buildIndexFile } from '../nearest.js';
+import { buildIndexFile, defaultIndexPath, sidecarPath } from '../nearest.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
 import { resumeEmbeddings, trainEmbeddings, type TrainingObserver } from '../trainer.js';
 import { reportPathFor, type SavedTrainingReport } from '../training-report.js';
@@ -185,7 +185,9 @@ async function handler(args: TrainArgs): Promise<void> {
   };
   let model;
   try {
-    const control = { stop: stop.signal, checkpoint: run.checkpoint };
+    const outputs = [{ name: '--out', path: out }, { name: 'the report', path: reportPathFor(out) }];
+    if (args.index) outputs.push({ name: 'the index', path: defaultIndexPath(out) }, { name: 'the index sidecar', path: sidecarPath(defaultIndexPath(out)) });
+    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs };
     if (args.resume !== undefined) {
       model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
     } else {
