@@ -78,6 +78,8 @@ export interface TrainingReport {
   replacedSequences: number;
   vocabularySize: number;
   chunks: number;
+  /** Worker threads that trained: `options.workers`, or fewer when the run has fewer tasks. */
+  workers: number;
   /** What the per-epoch loss measures: the loss's own objective. */
   objective: string;
   /** Binary decisions per prediction, weighted by word counts (hs only). */
@@ -194,7 +196,12 @@ async function train(
     });
     if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
     const trainStart = performance.now();
-    const { layout, memory, tree, bands } = createModel(corpus, options);
+    const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
+    // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
+    let taskCount = 0;
+    for (const _task of plannedTasks(corpus, plan)) if (++taskCount >= options.workers) break;
+    const workers = Math.max(1, taskCount);
+    const { layout, memory, tree, bands } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
     const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
@@ -208,7 +215,6 @@ async function train(
       `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
         (resumed ? `, resumed from ${resumed.path}` : ''),
     );
-    const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
     const saveCheckpoint = control.checkpoint
       ? (state: ScheduleState) =>
@@ -234,7 +240,7 @@ async function train(
       : undefined;
     // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
     // thread fills in the weights; no task is sent before the weights are in place.
-    const pool = startWorkers(corpus, options.workers, kernelChoice.kind, layout, memory);
+    const pool = startWorkers(corpus, workers, kernelChoice.kind, layout, memory);
     let run: Awaited<ReturnType<typeof runEpochs>>;
     try {
       if (saved) {
@@ -267,6 +273,7 @@ async function train(
       replacedSequences: corpus.replacedSequences,
       vocabularySize: corpus.vocabulary.words.length,
       chunks: corpus.chunks.length,
+      workers,
       objective,
       meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
       seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
@@ -316,7 +323,7 @@ function lossLabel(options: TrainOptions): string {
 }
 
 /** Shared memory with the tables filled in; the weights are all zero. */
-function createModel(corpus: EncodedCorpus, options: TrainOptions) {
+function createModel(corpus: EncodedCorpus, options: TrainOptions, workers: number) {
   const { vocabulary } = corpus;
   const vocabSize = vocabulary.words.length;
   const { tree, bands, aliasTable, noiseLog } = buildLossTables(options, vocabulary.counts);
@@ -334,7 +341,7 @@ function createModel(corpus: EncodedCorpus, options: TrainOptions) {
     maxSentenceLength: options.maxSentenceLength,
     huffmanCodeTotal: tree ? tree.codes.length : 0,
     chunkCapacity: corpus.maxChunkEntries,
-    slots: options.workers,
+    slots: workers,
   });
   const memory = createSharedMemory(layout, {
     keepProbability: keepProbabilities(vocabulary.counts, vocabulary.totalCount, options.sample),

@@ -109,6 +109,21 @@ describe('reproducibility', () => {
   });
 });
 
+describe('the worker pool', () => {
+  const planted = usePlantedCorpus(2000, 8);
+
+  it('starts no more threads than the run has tasks, and those train every epoch', async () => {
+    // 40 words, 2 epochs: one chunk, one task an epoch, whatever the worker count asked for.
+    const tiny = path.join(planted.dir, 'tiny.txt');
+    writeFileSync(tiny, 'red fox jumps over the lazy dog again\n'.repeat(5));
+    const small = await trainEmbeddings([tiny], { model: 'sg', loss: 'ns', dim: 8, epochs: 2, minCount: 1, workers: 64 });
+    assert.equal(small.report.workers, 2);
+    assert.deepEqual(small.report.epochs.map((e) => e.wordsSeen), [40, 40]);
+    const larger = await trainEmbeddings([planted.corpus], { model: 'sg', loss: 'ns', dim: 8, epochs: 1, minCount: 1, workers: 3 });
+    assert.equal(larger.report.workers, 3, 'a corpus of many tasks gets every worker asked for');
+  });
+});
+
 describe('fixed slices and time budgets', () => {
   const planted = usePlantedCorpus(2000, 8);
 
