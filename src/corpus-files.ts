@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, lstat, readdir, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, errnoCode } from './errors.js';
 
@@ -54,39 +54,6 @@ async function collectFiles(dir: string, out: string[]): Promise<void> {
     } else if (entry.isSymbolicLink()) {
       const target = await stat(full).catch(() => undefined);
       if (target?.isFile()) out.push(full);
-    }
-  }
-}
-
-/** A file a run will write, named as the user would know it (a flag or what it is). */
-export interface PlannedOutput {
-  name: string;
-  path: string;
-}
-
-/**
- * Refuses a run that would write one of its own corpus files: the vectors, the report or a
- * checkpoint would replace the text being trained on, and the corpus would be gone. Directory
- * entries are compared (device and inode of the entry itself, not of what a link points at), so
- * another spelling of the same path counts, while an output that is a symbolic link to a corpus
- * file does not: the atomic write replaces the link, and the file it pointed at is kept.
- */
-export async function refuseCorpusOverwrite(files: readonly string[], outputs: readonly PlannedOutput[]): Promise<void> {
-  const entryKey = async (file: string) => {
-    const info = await lstat(file).catch(() => undefined);
-    return info ? `${info.dev}:${info.ino}` : undefined;
-  };
-  const existing = new Map<string, PlannedOutput>();
-  for (const output of outputs) {
-    const key = await entryKey(output.path);
-    if (key !== undefined && !existing.has(key)) existing.set(key, output);
-  }
-  if (existing.size === 0) return;
-  for (const file of files) {
-    const key = await entryKey(file);
-    const output = key === undefined ? undefined : existing.get(key);
-    if (output) {
-      throw new UserError(`${output.name} ${output.path} is the corpus file ${file}: writing it would destroy the corpus; choose another path`);
     }
   }
 }

@@ -66,6 +66,11 @@ function* vectorRows(data: WordVectors, withWord: boolean): Generator<string[]> 
   }
 }
 
+/** The files an export in `format` to `out` writes: `out` itself, or the Projector pair inside it. */
+export function exportPaths(format: ExportFormat, out: string): string[] {
+  return format === 'tsv' ? [path.join(out, 'vectors.tsv'), path.join(out, 'metadata.tsv')] : [out];
+}
+
 /**
  * Writes vectors in one of four forms and returns the files written:
  *  - text / bin: the word2vec formats, exactly as C word2vec writes them;
@@ -91,8 +96,7 @@ export async function exportVectors(data: WordVectors, format: ExportFormat, out
       await fsp.mkdir(out, { recursive: true }).catch((error: unknown) => {
         throw new UserError(`${out}: cannot create the output directory (${error instanceof Error ? error.message : String(error)})`);
       });
-      const vectorsFile = path.join(out, 'vectors.tsv');
-      const metadataFile = path.join(out, 'metadata.tsv');
+      const [vectorsFile, metadataFile] = exportPaths(format, out);
       for (const word of rows.words) {
         if (/[\t\r\n]/.test(word)) throw new UserError(`word ${JSON.stringify(word)} contains a tab or line break and cannot go into metadata.tsv`);
       }

@@ -7,6 +7,7 @@ import { definedOnly } from './defined-only.js';
 import { tuneEf, type EfTuning } from './ef-tuning.js';
 import type { Embeddings, Neighbor } from './embeddings.js';
 import { UserError, errnoCode } from './errors.js';
+import { refuseOverwritingInputs } from './overwrite-guard.js';
 
 /** How the HNSW graph is built and searched. */
 export interface IndexParams {
@@ -275,6 +276,11 @@ async function verifyIndexFile(indexPath: string, sidecar: IndexSidecar): Promis
   if (!consistent) throw damaged(`it does not hold ${sidecar.count} vectors of dimension ${sidecar.dim} as its sidecar says`);
 }
 
+/** An index (or its sidecar) written where the vectors it is built from are would destroy them. */
+export async function refuseIndexOverVectors(vectorsPath: string, indexPath: string): Promise<void> {
+  await refuseOverwritingInputs([{ name: 'the vectors file', path: vectorsPath }], [{ name: 'the index', path: indexPath }, { name: 'its sidecar', path: sidecarPath(indexPath) }]);
+}
+
 /**
  * Builds an index for a vectors file and saves it with its sidecar; the entry point for `w2v
  * index` and `w2v train --index`. Without an explicit ef, the smallest ef that reaches
@@ -286,6 +292,7 @@ export async function buildIndexFile(
   options: Partial<IndexParams> & { out?: string; targetRecall?: number; onProgress?: IndexBuildProgress } = {},
 ): Promise<{ indexPath: string; sidecar: IndexSidecar; buildSeconds: number; tuneSeconds: number; index: NearestIndex }> {
   const indexPath = options.out ?? defaultIndexPath(vectorsPath);
+  await refuseIndexOverVectors(vectorsPath, indexPath);
   const checksum = fileSha256(vectorsPath);
   const started = performance.now();
   const { targetRecall, out: _out, onProgress, ...params } = options;

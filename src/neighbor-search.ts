@@ -1,6 +1,6 @@
 import type { Embeddings, Neighbor } from './embeddings.js';
 import { DiskFullError, UserError } from './errors.js';
-import { NearestIndex, buildIndexFile, defaultIndexPath, staleReason, type IndexBuildProgress } from './nearest.js';
+import { NearestIndex, buildIndexFile, defaultIndexPath, refuseIndexOverVectors, staleReason, type IndexBuildProgress } from './nearest.js';
 import { chooseSearch, type SearchWay } from './search-choice.js';
 
 /** Answers "which words are nearest to these?" one way, chosen once for a set of vectors. */
@@ -52,6 +52,7 @@ export async function openNeighborSearch(
 
 async function readyIndex(vectorsPath: string, embeddings: Embeddings, options: NeighborSearchOptions, events: NeighborSearchEvents): Promise<NearestIndex> {
   const indexPath = options.indexFile ?? defaultIndexPath(vectorsPath);
+  await refuseIndexOverVectors(vectorsPath, indexPath);
   const { ef } = options;
   let reason = await staleReason(indexPath, vectorsPath, embeddings);
   if (reason === null) {

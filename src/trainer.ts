@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint, type EpochTotals } from './checkpoint.js';
 import { definedOnly } from './defined-only.js';
 import { meanCodeLength } from './code-tree.js';
-import { refuseCorpusOverwrite, resolveCorpusFiles, type PlannedOutput } from './corpus-files.js';
+import { resolveCorpusFiles } from './corpus-files.js';
 import { encodeCorpus, type EncodedCorpus, type ReadProgress } from './encoded-corpus.js';
 import { UserError } from './errors.js';
 import { registerTransientPath, releaseTransientPath } from './exit-cleanup.js';
@@ -14,6 +14,7 @@ import { chooseKernel, compileKernelModule } from './kernel/wasm.js';
 import { buildLossTables } from './loss-tables.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from './options.js';
 import { describeObjective, type OutputLayer } from './output-layer.js';
+import { refuseOverwritingInputs, type NamedPath } from './overwrite-guard.js';
 import { Random, deriveSeed } from './random.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
@@ -124,7 +125,7 @@ export interface TrainingControl {
    * The files the caller writes when the run ends (the vectors, their report): a run is refused
    * before it reads anything when one of them, or the checkpoint, is one of its corpus files.
    */
-  outputs?: readonly PlannedOutput[];
+  outputs?: readonly NamedPath[];
 }
 
 /**
@@ -174,7 +175,8 @@ async function train(
   resumed?: { path: string; checkpoint: Checkpoint },
 ): Promise<TrainedModel> {
   const checkpointOutput = control.checkpoint ? [{ name: 'the checkpoint', path: control.checkpoint.path }] : [];
-  await refuseCorpusOverwrite(files, [...(control.outputs ?? []), ...checkpointOutput]);
+  const corpusInputs = files.map((file) => ({ name: 'the corpus file', path: file }));
+  await refuseOverwritingInputs(corpusInputs, [...(control.outputs ?? []), ...checkpointOutput]);
   const kernelChoice = chooseKernel(options.kernel);
   if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
   const corpusStamps = resumed ? resumed.checkpoint.header.corpus.files : await stampCorpusFiles(files);

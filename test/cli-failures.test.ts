@@ -62,7 +62,7 @@ describe('an --out that cannot be written is refused before training, in one lin
   });
 });
 
-describe('a run that would write over its own corpus is refused before reading it, the corpus intact', { concurrency: 3 }, () => {
+describe('a command that would write over its own input is refused before reading it, the input intact', { concurrency: 3 }, () => {
   /** A case folder with its own copy of the planted corpus, at `corpus/part.txt`. */
   function corpusCase(): { dir: string; tmp: string; text: string; original: Buffer } {
     const { dir, tmp } = caseDir();
@@ -77,7 +77,7 @@ describe('a run that would write over its own corpus is refused before reading i
     const { dir, tmp, text, original } = corpusCase();
     const sameFile = path.join(dir, 'corpus', '..', 'corpus', 'part.txt');
     const r = await runCli(['train', text, '--out', sameFile, '--epochs', '1'], { tmp });
-    assertOneLineFailure(r, /--out .*part\.txt is the corpus file .*part\.txt: writing it would destroy the corpus; choose another path/);
+    assertOneLineFailure(r, /--out .*part\.txt is the corpus file .*part\.txt: writing it would destroy it; choose another path/);
     assert.deepEqual(readFileSync(text), original);
     assert.deepEqual(leftIn(dir, tmp), ['corpus']);
   });
@@ -95,6 +95,20 @@ describe('a run that would write over its own corpus is refused before reading i
     assertOneLineFailure(r, /the checkpoint .*part\.txt is the corpus file/);
     assert.deepEqual(readFileSync(text), original);
     assert.deepEqual(leftIn(dir, tmp), ['corpus']);
+  });
+
+  it('w2v index, w2v neighbors and w2v export naming the vectors file they read as their output', async () => {
+    const { dir, tmp, out } = await trainedCase();
+    const original = readFileSync(out);
+    const sameFile = path.join(dir, '.', 'v.bin');
+    const index = await runCli(['index', out, '--out', sameFile], { tmp });
+    assertOneLineFailure(index, /the index .*v\.bin is the vectors file .*v\.bin: writing it would destroy it/);
+    const neighbors = await runCli(['neighbors', out, 't0w0', '--index', '--index-file', sameFile], { tmp });
+    assertOneLineFailure(neighbors, /the index .*v\.bin is the vectors file/);
+    const exported = await runCli(['export', out, '--format', 'text', '--out', sameFile], { tmp });
+    assertOneLineFailure(exported, /--out .*v\.bin is the vectors file/);
+    assert.deepEqual(readFileSync(out), original);
+    assert.deepEqual(leftIn(dir, tmp), ['v.bin', 'v.bin.report.json']);
   });
 
   it('an --out that is a link to the corpus file trains: the link is replaced, the file it named kept', async () => {

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { exportVectors, type ExportFormat } from '../export.js';
+import { exportPaths, exportVectors, type ExportFormat } from '../export.js';
+import { refuseOverwritingInputs } from '../overwrite-guard.js';
 import { readWord2vecFile } from '../word2vec-format.js';
 import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
@@ -26,6 +27,8 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   builder,
   handler: async (args) => {
     const limit = positiveInteger('limit', args.limit);
+    const outputs = exportPaths(args.format, args.out).map((file) => ({ name: '--out', path: file }));
+    await refuseOverwritingInputs([{ name: 'the vectors file', path: args.vectors }], outputs);
     const data = await readWord2vecFile(args.vectors, { limit });
     const files = await exportVectors(data, args.format, args.out);
     process.stdout.write(`wrote ${data.words.length} words of dimension ${data.dim}: ${files.join(', ')}\n`);
