@@ -19,7 +19,7 @@ import { Random, deriveSeed } from './random.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { createSharedMemory, planLayout, type MemoryLayout } from './shared-memory.js';
 import { keepProbabilities } from './subsampling.js';
-import { CompletionTracker, planSchedule, plannedTasks, type CompletedTasks, type SchedulePlan } from './training-schedule.js';
+import { CompletionTracker, countTasks, planSchedule, plannedTasks, type CompletedTasks, type SchedulePlan } from './training-schedule.js';
 import type { ChunkResult, ChunkTask, WorkerSetup } from './training-task.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -200,9 +200,7 @@ async function train(
     const trainStart = performance.now();
     const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
-    let taskCount = 0;
-    for (const _task of plannedTasks(corpus, plan)) if (++taskCount >= options.workers) break;
-    const workers = Math.max(1, taskCount);
+    const workers = Math.max(1, countTasks(corpus, plan, options.workers));
     const { layout, memory, tree, bands } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);

@@ -63,6 +63,13 @@ export function planSchedule(
   return { epochs: options.epochs, wordsTotal, pieceWords, seed: options.seed };
 }
 
+/** How many tasks the plan has, counting no further than `atMost`. */
+export function countTasks(corpus: Pick<EncodedCorpus, 'chunks'>, plan: SchedulePlan, atMost = Infinity): number {
+  let count = 0;
+  for (const _task of plannedTasks(corpus, plan)) if (++count >= atMost) break;
+  return count;
+}
+
 /**
  * Every task of the plan in order: each epoch is the corpus chunks in order, each cut into equal
  * pieces of at most `pieceWords` words, until `wordsTotal` words are handed out (the last piece
