@@ -22,7 +22,10 @@ export interface Row {
   wordsPerSecond?: number;
   peakRssMB?: number;
   cpuSeconds?: number;
+  /** The median of each score over the runs that were scored (see medianQuality). */
   quality?: Quality;
+  /** Lowest and highest analogy accuracy over the scored runs. */
+  analogyRange?: [number, number];
   qualityError?: string;
   /** w2v's --json training report, when it printed one. */
   w2vReport?: unknown;
@@ -34,6 +37,8 @@ export interface Run {
   cpuSeconds: number;
   /** 1-minute load average just before the run (includes the previous run's tail). */
   loadBefore: number;
+  /** The scores of this run's vectors. */
+  quality?: Quality;
 }
 
 export function median(xs: number[]): number {
@@ -42,7 +47,31 @@ export function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Fills the row's summary from its runs: median wall and CPU time, the highest peak RSS. */
+/**
+ * Each score's median over the scored runs. On the text8 prefix one run's analogy accuracy moves
+ * by about a point from the next (random initialisation, thread timing), as much as the gap
+ * between tools, so one run per tool cannot say which is better.
+ */
+export function medianQuality(scored: Quality[]): Quality | undefined {
+  if (scored.length === 0) return undefined;
+  const pick = <T>(get: (q: Quality) => T | undefined) => scored.map(get).filter((x): x is T => x !== undefined);
+  const analogies = pick((q) => q.analogy);
+  const pairs = (get: (q: Quality) => { spearman: number; oov_percent: number } | undefined) => {
+    const found = pick(get);
+    return found.length > 0 ? { spearman: median(found.map((p) => p.spearman)), oov_percent: found[0].oov_percent } : undefined;
+  };
+  const vocab = pick((q) => q.vocab);
+  return {
+    analogy: analogies.length > 0
+      ? { accuracy: median(analogies.map((a) => a.accuracy)), correct: median(analogies.map((a) => a.correct)), answered: analogies[0].answered }
+      : undefined,
+    ws353: pairs((q) => q.ws353),
+    mturk: pairs((q) => q.mturk),
+    vocab: vocab.length > 0 ? vocab[0] : undefined,
+  };
+}
+
+/** Fills the row's summary from its runs: median wall and CPU time, the highest peak RSS, median scores. */
 export function summarizeRuns(row: Row, wordsTrained: number): void {
   const runs = row.runs ?? [];
   if (row.status !== 'ok' || runs.length === 0) return;
@@ -52,6 +81,10 @@ export function summarizeRuns(row: Row, wordsTrained: number): void {
   row.cpuSeconds = median(runs.map((r) => r.cpuSeconds));
   row.peakRssMB = Math.max(...runs.map((r) => r.peakRssMB));
   row.wordsPerSecond = wordsTrained / row.wallSeconds;
+  const scored = runs.flatMap((r) => (r.quality ? [r.quality] : []));
+  row.quality = medianQuality(scored);
+  const accuracies = scored.flatMap((q) => (q.analogy ? [q.analogy.accuracy] : []));
+  if (accuracies.length > 0) row.analogyRange = [Math.min(...accuracies), Math.max(...accuracies)];
 }
 
 /** words/s of this row divided by w2v's in the same mode (how many times faster than w2v). */
@@ -68,8 +101,10 @@ function cells(rows: Row[], r: Row): string[] {
   const ratio = ratioToW2v(rows, r);
   const wall = r.wallRange && r.runs!.length > 1
     ? `${f(r.wallSeconds, 2)} (${f(r.wallRange[0], 1)}–${f(r.wallRange[1], 1)})` : f(r.wallSeconds, 2);
+  const analogy = r.analogyRange && r.analogyRange[0] !== r.analogyRange[1]
+    ? `${f(r.quality?.analogy?.accuracy, 4)} (${f(r.analogyRange[0], 3)}–${f(r.analogyRange[1], 3)})` : f(r.quality?.analogy?.accuracy, 4);
   return [r.tool, r.mode, wall, r.wordsPerSecond ? Math.round(r.wordsPerSecond).toLocaleString('en-US') : '–',
-    f(r.peakRssMB, 0), f(r.cpuSeconds, 1), f(r.quality?.analogy?.accuracy, 4), f(r.quality?.ws353?.spearman, 4),
+    f(r.peakRssMB, 0), f(r.cpuSeconds, 1), analogy, f(r.quality?.ws353?.spearman, 4),
     f(r.quality?.mturk?.spearman, 4), ratio === undefined ? '–' : `${ratio.toFixed(2)}×`];
 }
 
