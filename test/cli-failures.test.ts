@@ -53,6 +53,14 @@ describe('an --out that cannot be written is refused before training, in one lin
     assert.deepEqual(leftIn(dir, tmp), []);
   });
 
+  it('a --checkpoint at the path of --out', async () => {
+    const { dir, tmp } = caseDir();
+    const out = path.join(dir, 'v.bin');
+    const r = await runCli(['train', corpus, '--out', out, '--checkpoint', path.join(dir, '.', 'v.bin'), '--epochs', '1'], { tmp });
+    assertOneLineFailure(r, /--checkpoint .*v\.bin is also --out: one would replace the other; give them different paths/);
+    assert.deepEqual(leftIn(dir, tmp), []);
+  });
+
   it('a folder that does not exist yet is fine: it is created', async () => {
     const { dir, tmp } = caseDir();
     const out = path.join(dir, 'new', 'deeper', 'v.bin');

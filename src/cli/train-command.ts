@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeTextFileAtomically } from '../atomic-file.js';
 import { ENCODING_ERRORS } from '../corpus-text.js';
 import { MAX_TOKEN_BYTES } from '../token-scanner.js';
 import { Embeddings } from '../embeddings.js';
 import { UserError } from '../errors.js';
+import type { NamedPath } from '../overwrite-guard.js';
 import { buildIndexFile, defaultIndexPath, sidecarPath } from '../nearest.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../options.js';
 import { resumeEmbeddings, trainEmbeddings, type TrainingObserver } from '../trainer.js';
@@ -140,6 +142,8 @@ function shellWord(text: string): string {
 /** Where this run writes, what it checkpoints, and whether it resumes: decided and checked before any training. */
 interface RunPlan {
   out: string;
+  /** What the run writes besides the checkpoint: the vectors, the report, the index with --index. */
+  outputs: NamedPath[];
   checkpoint: { path: string; periodic: boolean; everySeconds: number };
 }
 
@@ -165,9 +169,15 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
   // A resumed run was long enough to be stopped once: it keeps its checkpoint up to date.
   const periodic = args.checkpoint !== undefined || args.checkpointEvery !== undefined || args.resume !== undefined;
   const checkpointPath = args.checkpoint ?? args.resume ?? `${out}${CHECKPOINT_SUFFIX}`;
+  const checkpointName = args.checkpoint !== undefined ? '--checkpoint' : 'the checkpoint';
+  const outputs = [{ name: '--out', path: out }, { name: 'the report', path: reportPathFor(out) }];
+  if (args.index) outputs.push({ name: 'the index', path: defaultIndexPath(out) }, { name: 'the index sidecar', path: sidecarPath(defaultIndexPath(out)) });
+  // Two outputs at one path: the one written last would replace the other.
+  const clash = outputs.find((o) => path.resolve(o.path) === path.resolve(checkpointPath));
+  if (clash) throw new UserError(`${checkpointName} ${checkpointPath} is also ${clash.name}: one would replace the other; give them different paths`);
   await checkWritableOutput('--out', out);
-  await checkWritableOutput(args.checkpoint !== undefined ? '--checkpoint' : 'the checkpoint', checkpointPath);
-  return { out, checkpoint: { path: checkpointPath, periodic, everySeconds: (args.checkpointEvery ?? DEFAULT_CHECKPOINT_MINUTES) * 60 } };
+  await checkWritableOutput(checkpointName, checkpointPath);
+  return { out, outputs, checkpoint: { path: checkpointPath, periodic, everySeconds: (args.checkpointEvery ?? DEFAULT_CHECKPOINT_MINUTES) * 60 } };
 }
 
 async function handler(args: TrainArgs): Promise<void> {
@@ -185,9 +195,7 @@ async function handler(args: TrainArgs): Promise<void> {
   };
   let model;
   try {
-    const outputs = [{ name: '--out', path: out }, { name: 'the report', path: reportPathFor(out) }];
-    if (args.index) outputs.push({ name: 'the index', path: defaultIndexPath(out) }, { name: 'the index sidecar', path: sidecarPath(defaultIndexPath(out)) });
-    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs };
+    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs };
     if (args.resume !== undefined) {
       model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
     } else {
