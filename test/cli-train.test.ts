@@ -88,6 +88,7 @@ describe('w2v train', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', 'nothing on stderr with --no-progress');
     assert.match(r.stdout, /wrote .*vectors\.bin/);
+    assert.match(r.stdout, / kernel, 1 worker\)\n/, 'the summary says how many workers trained');
 
     const header = readFileSync(out).subarray(0, 20).toString('latin1');
     assert.ok(header.startsWith(`${descending.length} 8\n`), 'C word2vec header "V D\\n"');
@@ -153,6 +154,7 @@ describe('w2v train', () => {
     assert.deepEqual(printed, JSON.parse(readFileSync(`${out}.report.json`, 'utf8')));
     assert.equal(printed.vocabularySize, descending.length);
     assert.equal(printed.corpusTokens, tokens);
+    assert.equal(printed.workers, 1);
   });
 
   it('every loss trains from the CLI, and the report names its objective', async () => {

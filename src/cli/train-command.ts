@@ -239,7 +239,7 @@ async function handler(args: TrainArgs): Promise<void> {
   process.stdout.write(
     `wrote ${out}: ${report.vocabularySize} words x ${model.dim} dims, ${report.corpusTokens} tokens x ${report.options.epochs} epochs\n` +
       `time: read ${s.readAndVocabulary.toFixed(2)} s, encode ${s.encode.toFixed(2)} s, train ${s.train.toFixed(2)} s, ` +
-      `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel)\n` +
+      `export ${exportSeconds.toFixed(2)} s; ${Math.round(report.trainWordsPerSecond)} words/s (${report.kernel} kernel, ${report.workers} worker${report.workers === 1 ? '' : 's'})\n` +
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
       (report.resumedFrom ? `resumed from ${report.resumedFrom.at(-1)}: ${report.trainSecondsInAll?.toFixed(2)} s of training in all\n` : '') +
       (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : '') +
