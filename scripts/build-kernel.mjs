@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels to dist/: kernel.wasm (training), dots.wasm (search),
 // tokens.wasm and recode.wasm (reading).
 // All use the stub runtime (no GC, no allocation) and contain no data segments. The training
-// kernel imports one shared memory owned by the host (see src/shared-memory.ts): every worker
+// kernel imports one shared memory owned by the host (see src/train/shared-memory.ts): every worker
 // instantiates it against the same memory, and a data segment would be copied in each time.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +17,7 @@ const common = ['--runtime', 'stub', '--noAssert', '--optimizeLevel', '3', '--sh
 function compile(source, output, flags) {
   execFileSync(process.execPath, [
     ascBin,
-    path.join(root, 'src/kernel/assembly', source),
+    path.join(root, 'src', source),
     '--outFile', path.join(root, 'dist', `${output}.wasm`),
     '--textFile', path.join(root, 'dist', `${output}.wat`),
     ...common,
@@ -26,12 +26,12 @@ function compile(source, output, flags) {
 }
 
 mkdirSync(path.join(root, 'dist'), { recursive: true });
-compile('kernel.ts', 'kernel', [
+compile('kernel/assembly/kernel.ts', 'kernel', [
   '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'simd,threads',
 ]);
 // Search owns its memory and grows it to fit the rows.
-compile('dots.ts', 'dots', ['--initialMemory', '1', '--enable', 'simd']);
+compile('query/assembly/dots.ts', 'dots', ['--initialMemory', '1', '--enable', 'simd']);
 // The tokenizer and the re-encoding pass own their memory too; plain WebAssembly, so reading
 // never needs SIMD.
-compile('tokens.ts', 'tokens', ['--initialMemory', '1']);
-compile('recode.ts', 'recode', ['--initialMemory', '1']);
+compile('corpus/assembly/tokens.ts', 'tokens', ['--initialMemory', '1']);
+compile('corpus/assembly/recode.ts', 'recode', ['--initialMemory', '1']);

@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
-import { Embeddings } from '../src/embeddings.js';
-import { DEFAULT_TARGET_RECALL, tuneEf } from '../src/ef-tuning.js';
-import { DEFAULT_INDEX_PARAMS, NearestIndex } from '../src/nearest.js';
-import { chooseSearch } from '../src/search-choice.js';
+import { Embeddings } from '../src/query/embeddings.js';
+import { DEFAULT_TARGET_RECALL, tuneEf } from '../src/query/ef-tuning.js';
+import { DEFAULT_INDEX_PARAMS, NearestIndex } from '../src/query/nearest.js';
+import { chooseSearch } from '../src/query/search-choice.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readWord2vecFile } from '../src/word2vec-format.js';
+import { readWord2vecFile } from '../src/vectors/word2vec-format.js';
 import { W2V_MAIN } from './paths.js';
 
 const { values, positionals } = parseArgs({

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../src/errors.js';
-import type { ReadReply, ReadRequest } from '../src/read-in-workers.js';
-import { readPart } from '../src/read-part.js';
+import { UserError } from '../src/base/errors.js';
+import type { ReadReply, ReadRequest } from '../src/corpus/read-in-workers.js';
+import { readPart } from '../src/corpus/read-part.js';
 
 // One part of the corpus per thread: parts are tokenized at once on as many cores, and each
 // reader's buffers and word table go away with its thread.

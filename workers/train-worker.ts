@@ -1,11 +1,11 @@
 import { openSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { readFully } from '../src/id-file.js';
+import { readFully } from '../src/corpus/id-file.js';
 import type { TrainingKernel } from '../src/kernel/kernel.js';
 import { createReferenceKernel } from '../src/kernel/reference/kernel.js';
 import { instantiateWasmKernel } from '../src/kernel/wasm.js';
-import { readSlotResults, slotTokenOffset } from '../src/shared-memory.js';
-import type { ChunkResult, ChunkTask, WorkerSetup } from '../src/training-task.js';
+import { readSlotResults, slotTokenOffset } from '../src/train/shared-memory.js';
+import type { ChunkResult, ChunkTask, WorkerSetup } from '../src/train/training-task.js';
 
 // One instance of the kernel per worker thread, bound to the shared memory; the encoded
 // corpus is opened once and chunks are read straight into the slot's token buffer.

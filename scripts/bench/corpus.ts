@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { isAsciiSpace } from '../../src/token-scanner.js';
+import { isAsciiSpace } from '../../src/corpus/token-scanner.js';
 
 /** The corpus as the benchmark hands it to every tool: plain text on disk, tokens counted once. */
 export interface PreparedCorpus {

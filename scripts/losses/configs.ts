@@ -1,4 +1,4 @@
-import type { TrainOptions } from '../../src/options.js';
+import type { TrainOptions } from '../../src/model/options.js';
 
 /** One output layer as the loss benchmark and the study train it. */
 export interface LossConfig {

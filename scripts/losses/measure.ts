@@ -1,7 +1,7 @@
-import { DotKernel } from '../../src/dot-kernel.js';
-import { Random } from '../../src/random.js';
-import { trainEmbeddings, type TrainedModel } from '../../src/trainer.js';
-import type { TrainOptions } from '../../src/options.js';
+import { DotKernel } from '../../src/query/dot-kernel.js';
+import { Random } from '../../src/base/random.js';
+import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
+import type { TrainOptions } from '../../src/model/options.js';
 import { exactFlopsPerPrediction, type LossConfig } from './configs.js';
 
 export interface LossRun {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { Embeddings } from '../../src/embeddings.js';
-import { openNeighborSearch } from '../../src/neighbor-search.js';
+import { Embeddings } from '../../src/query/embeddings.js';
+import { openNeighborSearch } from '../../src/query/neighbor-search.js';
 import { startServer } from '../../src/serve/server.js';
-import { readTrainingReport } from '../../src/training-report.js';
+import { readTrainingReport } from '../../src/train/training-report.js';
 
 /**
  * `w2v serve` in this process on a free loopback port, for the browser test and the screenshot:

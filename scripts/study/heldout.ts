@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { definesDistribution, logProbability, predictionInputs } from '../../src/output-layer.js';
-import type { TrainedModel } from '../../src/trainer.js';
+import { definesDistribution, logProbability, predictionInputs } from '../../src/model/output-layer.js';
+import type { TrainedModel } from '../../src/train/trainer.js';
 
 export interface HeldOutScore {
   /** Mean -ln P(word | context) over the scored predictions (nats). */

@@ -1,4 +1,4 @@
-import type { TrainOptions } from '../../src/options.js';
+import type { TrainOptions } from '../../src/model/options.js';
 import { LOSS_CONFIGS, type LossConfig } from '../losses/configs.js';
 import type { PartName, StudyResults, StudyRun } from './results.js';
 import { runKey } from './results.js';

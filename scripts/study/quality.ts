@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { TrainedModel } from '../../src/trainer.js';
-import { writeWord2vecFile } from '../../src/word2vec-format.js';
+import type { TrainedModel } from '../../src/train/trainer.js';
+import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 import { heldOutLikelihood } from './heldout.js';
 import type { Quality } from './results.js';
 

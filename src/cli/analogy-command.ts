@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Embeddings, type AnalogyMethod } from '../embeddings.js';
-import { UserError } from '../errors.js';
-import { answerAnalogy } from '../query-answers.js';
+import { Embeddings, type AnalogyMethod } from '../query/embeddings.js';
+import { UserError } from '../base/errors.js';
+import { answerAnalogy } from '../query/query-answers.js';
 import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface AnalogyArgs {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { Embeddings } from '../embeddings.js';
-import { UserError } from '../errors.js';
-import { evaluateAnalogies, evaluateWordPairs, type AnalogyReport, type PairsReport, type SectionScore } from '../evaluate.js';
+import { Embeddings } from '../query/embeddings.js';
+import { UserError } from '../base/errors.js';
+import { evaluateAnalogies, evaluateWordPairs, type AnalogyReport, type PairsReport, type SectionScore } from '../query/evaluate.js';
 import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface EvaluateArgs {

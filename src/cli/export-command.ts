@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { exportPaths, exportVectors, type ExportFormat } from '../export.js';
-import { refuseOverwritingInputs } from '../overwrite-guard.js';
-import { readWord2vecFile } from '../word2vec-format.js';
+import { exportPaths, exportVectors, type ExportFormat } from '../vectors/export.js';
+import { refuseOverwritingInputs } from '../base/overwrite-guard.js';
+import { readWord2vecFile } from '../vectors/word2vec-format.js';
 import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface ExportArgs {

@@ -1,5 +1,5 @@
-import { UserError, errnoCode } from '../errors.js';
-import { removeTransientPathsSync } from '../exit-cleanup.js';
+import { UserError, errnoCode } from '../base/errors.js';
+import { removeTransientPathsSync } from '../base/exit-cleanup.js';
 
 /**
  * Prints a failure as one line and exits non-zero. User errors carry their own advice;

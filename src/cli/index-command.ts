@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_TARGET_RECALL } from '../ef-tuning.js';
-import { Embeddings } from '../embeddings.js';
-import { UserError } from '../errors.js';
-import { DEFAULT_INDEX_PARAMS, buildIndexFile, defaultIndexPath, sidecarPath } from '../nearest.js';
+import { DEFAULT_TARGET_RECALL } from '../query/ef-tuning.js';
+import { Embeddings } from '../query/embeddings.js';
+import { UserError } from '../base/errors.js';
+import { DEFAULT_INDEX_PARAMS, buildIndexFile, defaultIndexPath, sidecarPath } from '../query/nearest.js';
 import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface IndexArgs {

@@ -2,7 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.js';
-import { UserError, errnoCode } from '../errors.js';
+import { UserError, errnoCode } from '../base/errors.js';
 import { reportFailure } from './failure.js';
 
 // A reader that stops early (`w2v neighbors … | head`) closes the pipe: the answer it wanted

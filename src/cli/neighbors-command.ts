@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
-import { Embeddings, UnknownWordError } from '../embeddings.js';
-import { answerNeighbors, unknownWordAnswer } from '../query-answers.js';
+import { Embeddings, UnknownWordError } from '../query/embeddings.js';
+import { answerNeighbors, unknownWordAnswer } from '../query/query-answers.js';
 import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 import { forcedSearchWay, openSearchFromArgs, SEARCH_OPTIONS, type SearchArgs } from './search-arguments.js';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { TrainingObserver, TrainingProgress } from '../trainer.js';
+import type { TrainingObserver, TrainingProgress } from '../train/training-callbacks.js';
 
 const PLAIN_INTERVAL_MS = 5000;
 

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 
 /** yargs turns "--k abc" into NaN and accepts 2.5; query options are whole positive numbers. */
 export function positiveInteger(name: string, value: number | undefined): number | undefined {

@@ -1,7 +1,7 @@
-import type { Embeddings } from '../embeddings.js';
-import { UserError } from '../errors.js';
-import { openNeighborSearch, type NeighborSearch } from '../neighbor-search.js';
-import type { SearchWay } from '../search-choice.js';
+import type { Embeddings } from '../query/embeddings.js';
+import { UserError } from '../base/errors.js';
+import { openNeighborSearch, type NeighborSearch } from '../query/neighbor-search.js';
+import type { SearchWay } from '../query/search-choice.js';
 import { createCountProgress } from './progress.js';
 import { positiveInteger } from './query-arguments.js';
 

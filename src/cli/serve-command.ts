@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Embeddings } from '../embeddings.js';
-import { UserError } from '../errors.js';
-import { readTrainingReport, reportPathFor, type SavedTrainingReport } from '../training-report.js';
+import { Embeddings } from '../query/embeddings.js';
+import { UserError } from '../base/errors.js';
+import { readTrainingReport, reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
 import { VECTORS_POSITIONAL } from './query-arguments.js';
 import { forcedSearchWay, openSearchFromArgs, SEARCH_OPTIONS, type SearchArgs } from './search-arguments.js';
 

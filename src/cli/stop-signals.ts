@@ -1,4 +1,4 @@
-import { removeTransientPathsSync } from '../exit-cleanup.js';
+import { removeTransientPathsSync } from '../base/exit-cleanup.js';
 
 /** What the run is doing: what the first Ctrl-C means depends on it. */
 export type RunPhase = 'read' | 'train' | 'finish';

@@ -1,6 +1,6 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { UserError, errnoCode } from '../errors.js';
+import { UserError, errnoCode } from '../base/errors.js';
 
 /**
  * Refuses an output path that cannot be written before hours of training, not after: it must

@@ -1,5 +1,3 @@
-import type { KernelChoice } from '../options.js';
-
 /**
  * One training call per chunk: the chunk's token ids are already in the slot's token buffer.
  * Both implementations (WebAssembly SIMD and the TypeScript reference) have this signature and
@@ -23,5 +21,8 @@ export interface TrainingKernel {
    */
   predictOnce(header: number, slot: number, input: number, word: number, alpha: number, seed: number): void;
 }
+
+/** `--kernel`: the SIMD kernel where the runtime has it (auto), or one of the two by name. */
+export type KernelChoice = 'auto' | 'wasm' | 'ts';
 
 export type KernelKind = Exclude<KernelChoice, 'auto'>;

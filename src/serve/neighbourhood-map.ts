@@ -1,8 +1,8 @@
 import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
-import type { Embeddings } from '../embeddings.js';
-import type { NeighborSearch } from '../neighbor-search.js';
-import { Random } from '../random.js';
+import type { Embeddings } from '../query/embeddings.js';
+import type { NeighborSearch } from '../query/neighbor-search.js';
+import { Random } from '../base/random.js';
 
 export const MAP_METHODS = ['umap', 'pca'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { UnknownWordError, type AnalogyMethod, type Embeddings } from '../embeddings.js';
-import { UserError, errnoCode } from '../errors.js';
-import type { NeighborSearch } from '../neighbor-search.js';
-import { answerAnalogy, answerNeighbors, unknownWordAnswer } from '../query-answers.js';
-import type { SavedTrainingReport } from '../training-report.js';
+import { UnknownWordError, type AnalogyMethod, type Embeddings } from '../query/embeddings.js';
+import { UserError, errnoCode } from '../base/errors.js';
+import type { NeighborSearch } from '../query/neighbor-search.js';
+import { answerAnalogy, answerNeighbors, unknownWordAnswer } from '../query/query-answers.js';
+import type { SavedTrainingReport } from '../train/training-report.js';
 import { MAP_METHODS, neighbourhoodMap, type MapMethod } from './neighbourhood-map.js';
 import { PAGE_DIR, VENDOR_SCRIPTS } from './page-files.js';
 import { VocabularySearch } from './vocabulary-search.js';

@@ -1,4 +1,4 @@
-import { suggestSpellings } from '../similar-words.js';
+import { suggestSpellings } from '../query/similar-words.js';
 
 /** What the search box offers for what has been typed so far. */
 export interface WordCompletions {

@@ -1,9 +1,10 @@
 // A model laid out in shared memory exactly as the trainer lays it out, for kernel tests.
-import { buildLossTables } from '../../src/loss-tables.js';
-import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree, type LossType, type ModelType } from '../../src/options.js';
-import { Random } from '../../src/random.js';
-import { SENTENCE_END, createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/shared-memory.js';
-import { keepProbabilities } from '../../src/subsampling.js';
+import { buildLossTables } from '../../src/model/loss-tables.js';
+import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree, type LossType, type ModelType } from '../../src/model/options.js';
+import { Random } from '../../src/base/random.js';
+import { createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/train/shared-memory.js';
+import { SENTENCE_END } from '../../src/corpus/id-file.js';
+import { keepProbabilities } from '../../src/model/subsampling.js';
 
 export interface KernelModelSpec {
   model: ModelType;

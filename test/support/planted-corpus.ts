@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Random } from '../../src/random.js';
+import { Random } from '../../src/base/random.js';
 
 export const TOPICS = 8;
 export const WORDS_PER_TOPIC = 6;

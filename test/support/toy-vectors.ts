@@ -1,4 +1,4 @@
-import { writeWord2vecFile } from '../../src/word2vec-format.js';
+import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 
 // Toy words on dimensions 0-3 (royalty, male, female, fruit); filler words only on 4-7, so they
 // never come near the toy words. cos(king, man) = 0.70, cos(king, queen) = 0.5, and

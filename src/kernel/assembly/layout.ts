@@ -1,5 +1,5 @@
 // Byte offsets of the header and slot fields: the numbers of HeaderField and SlotField in
-// src/shared-memory.ts, which owns the layout.
+// src/kernel/layout.ts.
 
 export const H_VOCAB_SIZE: usize = 0;
 export const H_STRIDE: usize = 8;
@@ -54,7 +54,8 @@ export const ACTIVATION_EXP: u32 = 0;
 export const ACTIVATION_SIG: u32 = 1;
 export const ACTIVATION_TAYLOR: u32 = 2;
 
-export const SENTENCE_END: u32 = 0xffffffff;
+// The corpus's sentence mark, as the encoded corpus writes it.
+export { SENTENCE_END } from '../../corpus/assembly/ids';
 export const EXP_TABLE_SIZE: i32 = 1000;
 export const MAX_EXP: f32 = 6.0;
 export const EXP_SCALE: f32 = <f32>EXP_TABLE_SIZE / MAX_EXP / 2.0;

@@ -1,4 +1,5 @@
-import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LossId, SENTENCE_END, SlotField } from '../../shared-memory.js';
+import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LossId, SlotField } from '../layout.js';
+import { SENTENCE_END } from '../../corpus/id-file.js';
 import type { TrainingKernel } from '../kernel.js';
 import { addTo } from './lanes.js';
 import { hierarchicalSoftmax } from './losses/hs.js';

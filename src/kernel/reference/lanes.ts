@@ -1,4 +1,4 @@
-import { EXP_TABLE_SIZE, MAX_EXP } from '../../shared-memory.js';
+import { EXP_TABLE_SIZE, MAX_EXP } from '../layout.js';
 import type { KernelState } from './state.js';
 
 // The reference twins of src/kernel/assembly/lanes.ts, one float at a time. Sums are taken in

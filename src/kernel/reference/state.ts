@@ -1,5 +1,5 @@
-import { xorshift32 } from '../../random.js';
-import { BAND_FIELDS, HeaderField, SlotField } from '../../shared-memory.js';
+import { xorshift32 } from '../../base/random.js';
+import { BAND_FIELDS, HeaderField, SlotField } from '../layout.js';
 
 const UINT32_SCALE = 1 / 4294967296;
 

@@ -1,4 +1,4 @@
-import { MAX_EXP } from '../../../shared-memory.js';
+import { MAX_EXP } from '../../layout.js';
 import { dot, tableLogLoss, tableSigmoid, updatePair } from '../lanes.js';
 import type { KernelState } from '../state.js';
 

@@ -1,4 +1,4 @@
-import { ActivationId } from '../../../shared-memory.js';
+import { ActivationId } from '../../layout.js';
 import { dot, exp32, sigmoid32, softplus, updatePair } from '../lanes.js';
 import { countPredictionForMerge } from '../output-copy.js';
 import type { KernelState } from '../state.js';

@@ -1,0 +1,223 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { definedOnly } from '../base/defined-only.js';
+import { UserError } from '../base/errors.js';
+import { registerTransientPath, releaseTransientPath } from '../base/exit-cleanup.js';
+import { refuseOverwritingInputs } from '../base/overwrite-guard.js';
+import { resolveCorpusFiles } from '../corpus/corpus-files.js';
+import { encodeCorpus } from '../corpus/encoded-corpus.js';
+import type { Vocabulary } from '../corpus/vocabulary.js';
+import { chooseKernel } from '../kernel/wasm.js';
+import { meanCodeLength } from '../model/code-tree.js';
+import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
+import { describeObjective, type OutputLayer } from '../model/output-layer.js';
+import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { createModel, initialiseInputWeights } from './model-memory.js';
+import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
+import { runEpochs, type ScheduleState } from './scheduler.js';
+import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
+import { epochReport, type TrainingReport } from './training-report.js';
+import { countTasks, planSchedule } from './training-schedule.js';
+import { startWorkers } from './worker-pool.js';
+
+export interface TrainedModel {
+  vocabulary: Vocabulary;
+  dim: number;
+  /** Input weights, row i for word i; rows are `stride` floats apart (padded for SIMD). */
+  vectors: Float32Array;
+  stride: number;
+  /** The output layer: its weights, and the tree (hs) or bands (softmax, dsoftmax) they belong to. */
+  output: OutputLayer;
+  report: TrainingReport;
+}
+
+/**
+ * Trains word vectors on the given corpus files or directories. The main process reads the
+ * corpus once, builds the vocabulary and tables, lays out the shared memory, and schedules
+ * chunk × epoch tasks on a pool of Hogwild workers; the weights never leave shared memory.
+ */
+export async function trainEmbeddings(
+  inputs: string[],
+  partialOptions: Partial<TrainOptions> = {},
+  observer: TrainingObserver = {},
+  control: TrainingControl = {},
+): Promise<TrainedModel> {
+  const options = resolveTrainOptions(partialOptions);
+  const files = await resolveCorpusFiles(inputs);
+  return train(files, options, observer, control);
+}
+
+/**
+ * Continues the run a checkpoint was written by, on the same corpus files (a corpus whose size
+ * or vocabulary changed is refused), with the same plan of tasks and learning rates. Only the
+ * options that do not change the model may differ: the worker count and the kernel.
+ */
+export async function resumeEmbeddings(
+  checkpointPath: string,
+  overrides: Partial<Pick<TrainOptions, 'workers' | 'kernel'>> = {},
+  observer: TrainingObserver = {},
+  control: TrainingControl = {},
+): Promise<TrainedModel> {
+  const checkpoint = await readCheckpoint(checkpointPath);
+  let options: TrainOptions;
+  try {
+    options = resolveTrainOptions({ ...givenOptions(checkpoint.header.options), ...definedOnly(overrides) });
+  } catch (error) {
+    if (error instanceof UserError) throw new UserError(`${checkpointPath}: its options are not valid (${error.message})`);
+    throw error;
+  }
+  await checkCorpusStamps(checkpointPath, checkpoint.header.corpus.files);
+  return train(checkpoint.header.corpus.files.map((f) => f.path), options, observer, control, { path: checkpointPath, checkpoint });
+}
+
+async function train(
+  files: string[],
+  options: TrainOptions,
+  observer: TrainingObserver,
+  control: TrainingControl,
+  resumed?: { path: string; checkpoint: Checkpoint },
+): Promise<TrainedModel> {
+  const checkpointOutput = control.checkpoint ? [{ name: 'the checkpoint', path: control.checkpoint.path }] : [];
+  const corpusInputs = files.map((file) => ({ name: 'the corpus file', path: file }));
+  await refuseOverwritingInputs(corpusInputs, [...(control.outputs ?? []), ...checkpointOutput]);
+  const kernelChoice = chooseKernel(options.kernel);
+  if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
+  const corpusStamps = resumed ? resumed.checkpoint.header.corpus.files : await stampCorpusFiles(files);
+
+  const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'w2v-'));
+  registerTransientPath(workDirectory);
+  try {
+    observer.onPhase?.('read', `reading ${files.length === 1 ? files[0] : `${files.length} files`}`);
+    const corpus = await encodeCorpus(files, {
+      minCount: options.minCount,
+      maxVocab: options.maxVocab,
+      maxSentenceLength: options.maxSentenceLength,
+      chunkTokens: options.chunkTokens,
+      workDirectory,
+      encodingErrors: options.encodingErrors,
+      // Reading uses as many threads as training will.
+      readers: options.workers,
+      onProgress: observer.onReadProgress,
+    });
+    if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
+    const trainStart = performance.now();
+    const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
+    // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
+    const workers = Math.max(1, countTasks(corpus, plan, options.workers));
+    const { layout, memory, tree, bands } = createModel(corpus, options, workers);
+    const rows = corpus.vocabulary.words.length * layout.stride;
+    const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
+    const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
+    const saved = resumed?.checkpoint;
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
+      throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
+    }
+    const objective = describeObjective(options.loss, options.activation, options.margin);
+    observer.onPhase?.(
+      'train',
+      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
+        (resumed ? `, resumed from ${resumed.path}` : ''),
+    );
+    const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
+    const saveCheckpoint = control.checkpoint
+      ? (state: ScheduleState) =>
+          writeCheckpoint(control.checkpoint!.path, {
+            header: {
+              format: 'w2v-checkpoint',
+              version: CHECKPOINT_VERSION,
+              createdAt: new Date().toISOString(),
+              options,
+              corpus: { files: corpusStamps, corpusTokens: corpus.corpusTokens, trainingWords: corpus.trainingWords },
+              vocabulary: { words: corpus.vocabulary.words, counts: Array.from(corpus.vocabulary.counts) },
+              plan,
+              completed: state.completed,
+              trainSeconds: state.trainSeconds,
+              epochs: state.epochs,
+              resumedFrom,
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+            },
+            // Copies taken while no task runs, so training may go on while they are written.
+            input: input.slice(),
+            output: output.slice(),
+          })
+      : undefined;
+    // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
+    // thread fills in the weights; no task is sent before the weights are in place.
+    const pool = startWorkers(corpus, workers, kernelChoice.kind, layout, memory);
+    let run: Awaited<ReturnType<typeof runEpochs>>;
+    try {
+      if (saved) {
+        input.set(saved.input);
+        output.set(saved.output);
+      } else {
+        initialiseInputWeights(input, layout.stride, options);
+      }
+      run = await runEpochs(pool, corpus, options, plan, layout, observer, {
+        stop: control.stop,
+        saveCheckpoint,
+        periodic: control.checkpoint?.periodic ?? false,
+        everyMs: control.checkpoint?.periodic ? control.checkpoint.everySeconds * 1000 : 0,
+        start: saved
+          ? { completed: saved.header.completed, epochs: saved.header.epochs, trainSeconds: saved.header.trainSeconds }
+          : { completed: { prefix: 0, after: [] }, epochs: [], trainSeconds: 0 },
+      });
+    } finally {
+      await pool.destroy();
+    }
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    const epochs = run.epochs.map(epochReport);
+    const report: TrainingReport = {
+      options,
+      kernel: kernelChoice.kind,
+      corpusFiles: files,
+      corpusTokens: corpus.corpusTokens,
+      trainingWords: corpus.trainingWords,
+      cutTokens: corpus.cutTokens,
+      replacedSequences: corpus.replacedSequences,
+      vocabularySize: corpus.vocabulary.words.length,
+      chunks: corpus.chunks.length,
+      workers,
+      objective,
+      meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
+      seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
+      // Words of the corpus (before the min-count cut) per second, as C word2vec and gensim count them.
+      trainWordsPerSecond: (corpus.corpusTokens * (run.sessionWordsSeen / Math.max(1, corpus.trainingWords))) / trainSeconds,
+      epochs,
+      ...(resumedFrom.length > 0 ? { resumedFrom, trainSecondsInAll: run.trainSeconds } : {}),
+      ...(control.checkpoint ? { checkpointsWritten: run.checkpointsWritten } : {}),
+      ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
+    };
+    return {
+      vocabulary: corpus.vocabulary,
+      dim: options.dim,
+      vectors: input,
+      stride: layout.stride,
+      output: {
+        loss: options.loss,
+        activation: options.activation,
+        dim: options.dim,
+        weights: output,
+        stride: layout.stride,
+        tree,
+        bands: bands.length > 0 ? bands : undefined,
+      },
+      report,
+    };
+  } finally {
+    rmSync(workDirectory, { recursive: true, force: true });
+    releaseTransientPath(workDirectory);
+  }
+}
+
+/** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
+function lossLabel(options: TrainOptions): string {
+  const details: string[] = [];
+  if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
+  if (EXACT_LOSSES.includes(options.loss)) {
+    if (options.activation !== 'exp') details.push(options.activation);
+    if (options.margin > 0) details.push(`margin ${options.margin}`);
+  }
+  return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
+}
+
