@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exportPaths, exportVectors, type ExportFormat } from '../vectors/export.js';
 import { refuseOverwritingInputs } from '../base/overwrite-guard.js';
-import { readWord2vecFile } from '../vectors/word2vec-format.js';
+import { readVectorsFile } from '../vectors/read-vectors.js';
 import { positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
 
 interface ExportArgs {
@@ -29,7 +29,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const limit = positiveInteger('limit', args.limit);
     const outputs = exportPaths(args.format, args.out).map((file) => ({ name: '--out', path: file }));
     await refuseOverwritingInputs([{ name: 'the vectors file', path: args.vectors }], outputs);
-    const data = await readWord2vecFile(args.vectors, { limit });
+    const data = await readVectorsFile(args.vectors, { limit });
     const files = await exportVectors(data, args.format, args.out);
     process.stdout.write(`wrote ${data.words.length} words of dimension ${data.dim}: ${files.join(', ')}\n`);
   },

@@ -1,25 +1,26 @@
 import { UserError, errnoCode } from '../base/errors.js';
 import { removeTransientPathsSync } from '../base/exit-cleanup.js';
+import { haltProgress } from './progress.js';
 
 /**
  * Prints a failure as one line and exits non-zero. User errors carry their own advice;
  * anything else is a bug or an environment problem, whose stack is shown only when
  * W2V_DEBUG is set so that ordinary runs never dump a trace.
  */
-export function reportFailure(error: unknown, usage: boolean): never {
+export function reportFailure(error: unknown, usage: boolean, exitCode?: number): never {
   // Whatever was being written when the failure came must not outlive the exit.
   removeTransientPathsSync();
   // Some messages (yargs' "Invalid values:" among them) span lines; the contract is one line.
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   if (error instanceof UserError || usage) {
-    process.stderr.write(`w2v: ${message}${usage ? ' (see w2v --help)' : ''}\n`);
-    process.exit(usage ? 2 : 1);
+    haltProgress(`w2v: ${message}${usage ? ' (see w2v --help)' : ''}`);
+    process.exit(exitCode ?? (usage ? 2 : 1));
   }
   const code = errnoCode(error);
   if (process.env.W2V_DEBUG && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
+    haltProgress(error.stack);
   }
   const hint = code === 'ENOSPC' ? ' (the disk is full: free space or choose another --out)' : ' (set W2V_DEBUG=1 for details)';
-  process.stderr.write(`w2v: ${message}${hint}\n`);
+  haltProgress(`w2v: ${message}${hint}`);
   process.exit(1);
 }

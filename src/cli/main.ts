@@ -4,6 +4,8 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.js';
 import { UserError, errnoCode } from '../base/errors.js';
 import { reportFailure } from './failure.js';
+import { flagOf } from './option-names.js';
+import { explainMissingArguments, explainUnknownOptions, refuseNonNumbers } from './usage-errors.js';
 
 // A reader that stops early (`w2v neighbors … | head`) closes the pipe: the answer it wanted
 // has been written, so that is an ordinary end, not a failure with a stack trace.
@@ -20,8 +22,7 @@ process.stdout.on('error', (error) => {
 function refuseRepeatedOptions(argv: Record<string, unknown>, arrays: ReadonlySet<string>): void {
   for (const [key, value] of Object.entries(argv)) {
     if (key === '_' || !Array.isArray(value) || arrays.has(key)) continue;
-    const flag = key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UserError(`${flag} was given more than once (${value.join(', ')}); give it once`);
+    throw new UserError(`${flagOf(key)} was given more than once (${value.join(', ')}); give it once`);
   }
 }
 
@@ -29,14 +30,16 @@ function refuseRepeatedOptions(argv: Record<string, unknown>, arrays: ReadonlySe
  * The options declared as arrays, the running command's included. yargs keeps them in
  * getOptions(), which its typings leave out; the CLI tests cover both sides of it.
  */
-function declaredArrays(cli: Argv): ReadonlySet<string> {
-  return new Set((cli as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+function declaredOptions(cli: Argv): { array: string[]; key: Record<string, unknown> } {
+  return (cli as unknown as { getOptions(): { array: string[]; key: Record<string, unknown> } }).getOptions();
 }
 
 async function main(): Promise<void> {
-  let cli: Argv = yargs(hideBin(process.argv))
+  const args = hideBin(process.argv);
+  let cli: Argv = yargs(args)
     .scriptName('w2v')
     .usage('$0 <command> [options]\n\nTrain word2vec embeddings and query them.')
+    .epilogue('Each command has options of its own: w2v <command> --help lists them (w2v train --help, w2v neighbors --help, …).')
     .strict()
     .demandCommand(1, 'Name a command, for example: w2v train corpus.txt --out vectors.bin')
     .recommendCommands()
@@ -44,11 +47,21 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .middleware((argv) => refuseRepeatedOptions(argv, declaredArrays(cli)), true)
+    .middleware((argv) => {
+      refuseRepeatedOptions(argv, new Set(declaredOptions(cli).array));
+      refuseNonNumbers(argv, args);
+    }, true)
     // yargs routes both its own parse errors (unknown option, bad choice: no error object or a
     // YError) and errors thrown by command handlers here; only the former are usage errors.
     .fail((message, error) => {
       const usage = !error || error.name === 'YError';
+      const spec = commands.map((c) => String(c.command)).find((c) => c.split(' ')[0] === args[0]);
+      const command = spec?.split(' ')[0];
+      const explained = usage
+        ? (explainUnknownOptions(message ?? '', Object.keys(declaredOptions(cli).key), command, args) ??
+          explainMissingArguments(message ?? '', spec, args))
+        : undefined;
+      if (explained) reportFailure(new UserError(explained), false, 2);
       reportFailure(error ?? new Error(message), usage);
     });
   for (const command of commands) cli = cli.command(command);

@@ -3,17 +3,70 @@ import type { TrainingObserver, TrainingProgress } from '../train/training-callb
 
 const PLAIN_INTERVAL_MS = 5000;
 
+/** The bar's width in characters: it takes what the fields leave of the line, within these bounds. */
+const MIN_BAR = 10;
+const MAX_BAR = 40;
+
 function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
   return String(Math.round(n));
 }
 
-/** A live bar on stderr: percent, ETA and a line of detail that each update may change. */
-function newBar(total: number, detail: string): cliProgress.SingleBar {
-  const format = ' {bar} {percentage}% | ETA {eta_formatted} | {detail}';
-  const created = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
-  created.start(total, 0, { detail });
+/** One field of a progress line; `keep` ranks it (0 first) for when the line must lose some. */
+export interface ProgressField {
+  text: string;
+  keep: number;
+}
+
+/**
+ * A progress line that fits `width` columns: the bar, the percentage, then the fields in their
+ * order. Where the line would be wider, the least wanted fields go first, then the bar shrinks
+ * to MIN_BAR; the line never reaches the last column, where a terminal would wrap it.
+ */
+export function fitProgressLine(fraction: number, fields: readonly ProgressField[], width: number): string {
+  const percent = `${String(Math.floor(Math.min(1, Math.max(0, fraction)) * 100)).padStart(3)}%`;
+  const room = Math.max(1, width - 1);
+  const kept = [...fields];
+  const text = () => [percent, ...kept.map((f) => f.text)].join(' | ');
+  while (kept.length > 0 && MIN_BAR + 1 + text().length > room) {
+    const drop = kept.reduce((worst, f) => (f.keep > worst.keep ? f : worst));
+    kept.splice(kept.indexOf(drop), 1);
+  }
+  const size = Math.min(MAX_BAR, Math.max(MIN_BAR, room - 1 - text().length));
+  const done = Math.round(fraction * size);
+  const bar = '\u2588'.repeat(done) + '\u2591'.repeat(size - done);
+  return `${bar} ${text()}`.slice(0, room);
+}
+
+/** The bar on stderr, if one is drawn: at most one at a time, since they share the line. */
+let shownBar: cliProgress.SingleBar | undefined;
+/** Once the run is ending (a stop, a failure), no bar is drawn again. */
+let halted = false;
+
+/** Removes the bar from the terminal (its line is cleared), so a message can take the line. */
+export function clearProgress(): void {
+  shownBar?.stop();
+  shownBar = undefined;
+}
+
+/** Clears the bar for good, then writes `line`: what a stop or a failure says last. */
+export function haltProgress(line: string): void {
+  halted = true;
+  clearProgress();
+  process.stderr.write(`${line}\n`);
+}
+
+/** A live bar on stderr, its line fitted to the terminal's width at every redraw. */
+function newBar(total: number, fields: (eta: string) => ProgressField[]): cliProgress.SingleBar {
+  clearProgress();
+  const format: cliProgress.GenericFormatter = (options, params) => {
+    const eta = Number.isFinite(params.eta) ? cliProgress.Format.TimeFormat(params.eta, options, 5) : 'n/a';
+    return fitProgressLine(params.progress, fields(eta), params.maxWidth);
+  };
+  const created = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 20 });
+  created.start(total, 0);
+  shownBar = created;
   return created;
 }
 
@@ -28,14 +81,22 @@ interface PlainThrottle {
  */
 class StderrProgress {
   private bar: cliProgress.SingleBar | undefined;
+  private fields: ProgressField[] = [];
 
   constructor(private readonly plain: PlainThrottle = { last: 0 }) {}
 
-  /** `detail` goes on the bar, `plainLine` off a terminal; `force` writes it even within the interval. */
-  update(done: number, total: number, detail: string, plainLine: string, force: boolean): void {
+  /**
+   * `fields` go on the bar (with the ETA among them, ranked `etaKeep`), `plainLine` off a
+   * terminal; `force` writes the plain line even within the interval.
+   */
+  update(done: number, total: number, fields: ProgressField[], etaKeep: number, plainLine: string, force: boolean): void {
     if (process.stderr.isTTY) {
-      this.bar ??= newBar(total, detail);
-      this.bar.update(Math.min(done, total), { detail });
+      if (halted) return;
+      this.fields = fields;
+      if (this.bar === undefined || this.bar !== shownBar) {
+        this.bar = newBar(total, (eta) => [{ text: `ETA ${eta}`, keep: etaKeep }, ...this.fields]);
+      }
+      this.bar.update(Math.min(done, total));
       return;
     }
     const now = Date.now();
@@ -46,44 +107,51 @@ class StderrProgress {
   }
 
   stop(): void {
-    this.bar?.stop();
+    if (this.bar !== undefined && this.bar === shownBar) clearProgress();
     this.bar = undefined;
   }
 }
 
 /**
  * Shows training progress on stderr (stdout stays clean for --json): a bar for reading the
- * corpus, then one with percent, words/s, ETA, alpha and mean loss on a terminal; plain lines
- * every few seconds otherwise.
+ * corpus, then one with percent, ETA, epoch, words/s, alpha and mean loss on a terminal (the
+ * loss and epoch kept longest on a narrow one); plain lines every few seconds otherwise.
  */
 export function createProgressObserver(enabled: boolean): TrainingObserver & { stop(): void } {
-  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const write = (line: string) => {
+    clearProgress();
+    process.stderr.write(`${line}\n`);
+  };
   if (!enabled) return { onWarning: (message) => write(`w2v: warning: ${message}`), stop() {} };
 
   // Reading and training take turns with the plain lines' interval.
   const plain: PlainThrottle = { last: 0 };
   const reading = new StderrProgress(plain);
   const training = new StderrProgress(plain);
-  const writeLine = (line: string) => {
-    reading.stop();
-    write(line);
-  };
-  const describe = (p: TrainingProgress) =>
-    `epoch ${p.epoch} | ${formatCount(p.wordsPerSecond)} words/s | alpha ${p.alpha.toFixed(5)} | loss ${p.loss.toFixed(4)}`;
+  const trainingFields = (p: TrainingProgress): ProgressField[] => [
+    { text: `epoch ${p.epoch}`, keep: 1 },
+    { text: `${formatCount(p.wordsPerSecond)} words/s`, keep: 4 },
+    { text: `alpha ${p.alpha.toFixed(5)}`, keep: 3 },
+    { text: `loss ${p.loss.toFixed(4)}`, keep: 0 },
+  ];
 
   return {
-    onWarning: (message) => writeLine(`w2v: warning: ${message}`),
-    onPhase: (_phase, detail) => writeLine(`w2v: ${detail}`),
+    onWarning: (message) => write(`w2v: warning: ${message}`),
+    onPhase: (_phase, detail) => write(`w2v: ${detail}`),
     onReadProgress(read) {
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-      const detail = `${mib(read.fileBytes)} of ${mib(read.totalBytes)} MiB read | ${formatCount(read.tokens)} tokens`;
-      reading.update(read.fileBytes, read.totalBytes, detail, detail, false);
+      const fields = [
+        { text: `${mib(read.fileBytes)} of ${mib(read.totalBytes)} MiB read`, keep: 0 },
+        { text: `${formatCount(read.tokens)} tokens`, keep: 1 },
+      ];
+      reading.update(read.fileBytes, read.totalBytes, fields, 2, fields.map((f) => f.text).join(' | '), false);
     },
     onProgress(p) {
       reading.stop();
-      const detail = describe(p);
+      const fields = trainingFields(p);
       const percent = `${((100 * p.wordsDone) / p.wordsTotal).toFixed(1)}%`;
-      training.update(p.wordsDone, p.wordsTotal, detail, `${percent} | ${detail}`, p.wordsDone >= p.wordsTotal);
+      const line = [percent, ...fields.map((f) => f.text)].join(' | ');
+      training.update(p.wordsDone, p.wordsTotal, fields, 2, line, p.wordsDone >= p.wordsTotal);
     },
     stop() {
       reading.stop();
@@ -101,7 +169,7 @@ export function createCountProgress(label: string): { update(done: number, total
   return {
     update(done, total) {
       const detail = `${label}: ${formatCount(done)} of ${formatCount(total)}`;
-      progress.update(done, total, detail, detail, done >= total);
+      progress.update(done, total, [{ text: detail, keep: 0 }], 1, detail, done >= total);
     },
     stop: () => progress.stop(),
   };

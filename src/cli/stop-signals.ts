@@ -1,4 +1,5 @@
 import { removeTransientPathsSync } from '../base/exit-cleanup.js';
+import { haltProgress } from './progress.js';
 
 /** What the run is doing: what the first Ctrl-C means depends on it. */
 export type RunPhase = 'read' | 'train' | 'finish';
@@ -23,7 +24,8 @@ export function installStopSignals(checkpointPath: string): StopSignals {
   const controller = new AbortController();
   let phase: RunPhase = 'read';
   let signals = 0;
-  const say = (line: string) => process.stderr.write(`\nw2v: ${line}\n`);
+  // Every notice here means the run is ending: the progress bar is cleared and stays away.
+  const say = (line: string) => haltProgress(`w2v: ${line}`);
   const exitNow = (line: string): never => {
     removeTransientPathsSync();
     say(line);

@@ -12,6 +12,8 @@ import type { TrainingObserver } from '../train/training-callbacks.js';
 import { resumeEmbeddings, trainEmbeddings } from '../train/trainer.js';
 import { reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
+import { commandName, shellWord } from './invocation.js';
+import { flagOf } from './option-names.js';
 import { createProgressObserver } from './progress.js';
 import { INTERRUPTED_EXIT_CODE, installStopSignals } from './stop-signals.js';
 import { checkWritableOutput } from './writable-output.js';
@@ -130,15 +132,6 @@ function builder(yargs: Argv): Argv<TrainArgs> {
 const DEFAULT_CHECKPOINT_MINUTES = 30;
 const CHECKPOINT_SUFFIX = '.checkpoint';
 
-/** `--dim` for `dim`: how the user wrote the option. */
-function flagOf(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
-/** A path as it can be pasted into a shell. */
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Where this run writes, what it checkpoints, and whether it resumes: decided and checked before any training. */
 interface RunPlan {
@@ -211,7 +204,7 @@ async function handler(args: TrainArgs): Promise<void> {
   stop.setPhase('finish');
   if (model.report.stopped) {
     const defaultOut = run.checkpoint.path.endsWith(CHECKPOINT_SUFFIX) ? run.checkpoint.path.slice(0, -CHECKPOINT_SUFFIX.length) : undefined;
-    const command = `w2v train --resume ${shellWord(run.checkpoint.path)}${defaultOut === out ? '' : ` --out ${shellWord(out)}`}`;
+    const command = `${commandName()} train --resume ${shellWord(run.checkpoint.path)}${defaultOut === out ? '' : ` --out ${shellWord(out)}`}`;
     if (args.json) process.stdout.write(`${JSON.stringify({ ...model.report, checkpoint: run.checkpoint.path, resumeCommand: command })}\n`);
     process.stderr.write(`w2v: stopped; checkpoint written to ${run.checkpoint.path}; resume with: ${command}\n`);
     process.exit(INTERRUPTED_EXIT_CODE);

@@ -51,7 +51,9 @@ export async function readPartsInWorkers(
 
 function readInWorker(request: ReadRequest, onProgress: (fileBytes: number, tokens: number) => void): Promise<PartCount> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: request });
+    // No flags of the parent's: a worker refuses some that a parent may run with (see
+    // src/train/worker-pool.ts), and a reader needs none.
+    const worker = new Worker(WORKER_URL, { workerData: request, execArgv: [] });
     let settled = false;
     worker.on('message', (reply: ReadReply) => {
       if (reply.kind === 'progress') {

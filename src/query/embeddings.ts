@@ -1,7 +1,8 @@
 import { DotKernel } from './dot-kernel.js';
 import { UserError } from '../base/errors.js';
 import { suggestSpellings } from './similar-words.js';
-import { readWord2vecFile, type WordVectors } from '../vectors/word2vec-format.js';
+import { readVectorsFile } from '../vectors/read-vectors.js';
+import type { WordVectors } from '../vectors/word2vec-format.js';
 
 /** One answer of a similarity query: a vocabulary word and its cosine similarity to the query. */
 export interface Neighbor {
@@ -61,9 +62,9 @@ export class Embeddings {
     }
   }
 
-  /** Reads a word2vec .bin/.txt/.vec file; `limit` keeps only the most frequent words. */
+  /** Reads a word2vec .bin/.txt/.vec file or w2v's CSV export; `limit` keeps only the most frequent words. */
   static async load(path: string, options: { limit?: number } = {}): Promise<Embeddings> {
-    return new Embeddings(await readWord2vecFile(path, options));
+    return new Embeddings(await readVectorsFile(path, options));
   }
 
   get size(): number {

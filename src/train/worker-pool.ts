@@ -9,6 +9,10 @@ import type { WorkerSetup } from './training-task.js';
 const WORKER_URL = new URL('../../workers/train-worker.js', import.meta.url);
 
 /**
+ * The flags a training worker starts with: the ones it needs, never a copy of the parent's. A
+ * worker refuses some flags its parent may hold (the test runner of Node 24 and 26 passes
+ * --secure-heap and --node-snapshot, ERR_WORKER_INVALID_EXEC_ARGV), and none of them matters here.
+ *
  * piscina loads its worker file with require() first, which on Node versions that can require
  * ES modules takes a path that now and then aborts the whole process (an assertion in Node's
  * module loader, seen once in a test run). Where the flag exists, workers are started without
@@ -16,7 +20,7 @@ const WORKER_URL = new URL('../../workers/train-worker.js', import.meta.url);
  */
 function workerExecArgv(): string[] {
   const flag = '--no-experimental-require-module';
-  return process.allowedNodeEnvironmentFlags.has(flag) ? [...process.execArgv, flag] : [...process.execArgv];
+  return process.allowedNodeEnvironmentFlags.has(flag) ? [flag] : [];
 }
 
 /** The training worker pool, its threads started now; the caller destroys it. */

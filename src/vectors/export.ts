@@ -93,6 +93,10 @@ export async function exportVectors(data: WordVectors, format: ExportFormat, out
       return [out];
     }
     case 'tsv': {
+      const existing = await fsp.stat(out).catch(() => undefined);
+      if (existing && !existing.isDirectory()) {
+        throw new UserError(`${out} is a file, and the tsv export writes a folder (vectors.tsv and metadata.tsv): name a folder for --out`);
+      }
       await fsp.mkdir(out, { recursive: true }).catch((error: unknown) => {
         throw new UserError(`${out}: cannot create the output directory (${error instanceof Error ? error.message : String(error)})`);
       });

@@ -13,7 +13,7 @@ import type { StudyResults } from '../../scripts/study/results.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const STUDY = path.join(ROOT, 'dist', 'scripts', 'study.js');
 
-const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+const DATA = path.join(ROOT, 'corpora');
 
 /** Words of the evaluation sets (the first pairs of each, the first analogy questions), lower-cased. */
 function evaluationWords(): string[] {
