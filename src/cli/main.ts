@@ -3,7 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.js';
 import { UserError, errnoCode } from '../base/errors.js';
-import { reportFailure } from './failure.js';
+import { UsageError, reportFailure } from './failure.js';
 import { flagOf } from './option-names.js';
 import { explainMissingArguments, explainUnknownOptions, refuseNonNumbers } from './usage-errors.js';
 
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         ? (explainUnknownOptions(message ?? '', Object.keys(declaredOptions(cli).key), command, args) ??
           explainMissingArguments(message ?? '', spec, args))
         : undefined;
-      if (explained) reportFailure(new UserError(explained), false, 2);
+      if (explained) reportFailure(new UsageError(explained), false);
       reportFailure(error ?? new Error(message), usage);
     });
   for (const command of commands) cli = cli.command(command);

@@ -1,5 +1,6 @@
 import { UserError } from '../base/errors.js';
 import { suggestSpellings } from '../query/similar-words.js';
+import { UsageError } from './failure.js';
 import { flagOf, givenText } from './option-names.js';
 
 /**
@@ -12,7 +13,7 @@ export function refuseNonNumbers(argv: Record<string, unknown>, args: readonly s
   const typed = bad.map(([key]) => ({ flag: flagOf(key), text: givenText(flagOf(key), args) }));
   const shown = typed.find((t) => t.text !== undefined) ?? typed[0];
   const text = shown.text === undefined ? 'no number' : JSON.stringify(shown.text);
-  throw new UserError(`${shown.flag} takes a number, got ${text}`);
+  throw new UsageError(`${shown.flag} takes a number, got ${text}`);
 }
 
 /**

@@ -48,7 +48,8 @@ function tempFilesIn(dir: string): string[] {
 
 /** The stop message's resume command, run as this test runs the CLI. */
 function resumeArgs(stopped: CliResult): string[] {
-  const match = /resume with: w2v (train --resume \S+(?: --out \S+)?)$/m.exec(stopped.stderr);
+  // runCli starts the CLI as `node dist/src/cli/main.js` from the project root, and w2v says so.
+  const match = /resume with: node dist\/src\/cli\/main\.js (train --resume \S+(?: --out \S+)?)$/m.exec(stopped.stderr);
   assert.ok(match, `the stop message names the resume command:\n${stopped.stderr}`);
   return match[1].split(' ');
 }
@@ -74,7 +75,7 @@ describe('Ctrl-C, checkpoint and --resume', () => {
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.equal(stopped.stdout, '');
     assert.match(stopped.stderr, /SIGINT: stopping after the running tasks, then writing checkpoint .*v\.bin\.checkpoint/);
-    assert.match(stopped.stderr, /w2v: stopped; checkpoint written to .*v\.bin\.checkpoint; resume with: w2v train --resume \S+v\.bin\.checkpoint\n$/);
+    assert.match(stopped.stderr, /w2v: stopped; checkpoint written to .*v\.bin\.checkpoint; resume with: node dist\/src\/cli\/main\.js train --resume \S+v\.bin\.checkpoint\n$/);
     assert.deepEqual(readdirSync(dir).sort(), ['tmp', 'v.bin.checkpoint'], 'a checkpoint, and no vectors or report');
     assert.deepEqual(readdirSync(tmp), [], 'the work directory is removed');
 
