@@ -13,7 +13,7 @@ import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, lastLine, measure } from './bench/measure.js';
 import { markdown, summarizeRuns, textTable, type Quality, type Row } from './bench/report.js';
 import { jobSettings, makeTools, MODES, TOOL_NAMES, type Job, type Mode, type ToolName } from './bench/tools.js';
-import { DATA, ROOT } from './paths.js';
+import { DATA, ROOT, requireInputs } from './paths.js';
 
 
 const argv = yargs(hideBin(process.argv))
@@ -35,6 +35,7 @@ const argv = yargs(hideBin(process.argv))
     desc: 'runs per tool and mode, in rounds over all of them; the table shows the median wall time and its range' })
   .help()
   .parseSync();
+requireInputs('bench', { corpus: argv.corpus });
 
 function evaluate(python: string, vectors: string, binary: boolean): Quality {
   const out = capture(python, [join(ROOT, 'scripts/bench_evaluate.py'), vectors, '--binary', binary ? '1' : '0',

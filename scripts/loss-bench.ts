@@ -12,7 +12,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LOSS_CONFIGS } from './losses/configs.js';
 import { dotKernelGflops, runLoss, type LossRun } from './losses/measure.js';
-import { DATA, ROOT } from './paths.js';
+import { DATA, ROOT, requireInputs } from './paths.js';
 
 
 const argv = yargs(hideBin(process.argv))
@@ -28,6 +28,7 @@ const argv = yargs(hideBin(process.argv))
   .option('out', { type: 'string', default: join(ROOT, '.bench/losses') })
   .help()
   .parseSync();
+requireInputs('bench:losses', { corpus: argv.corpus });
 
 function fixed(x: number | undefined, digits: number): string {
   return x === undefined ? '' : x.toFixed(digits);

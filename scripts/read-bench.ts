@@ -12,7 +12,7 @@ import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
 import { median } from './bench/report.js';
-import { DATA, ROOT, W2V_MAIN } from './paths.js';
+import { DATA, ROOT, W2V_MAIN, requireInputs } from './paths.js';
 
 const C_WORD2VEC = join(ROOT, 'node_modules/word2vec/src/word2vec');
 
@@ -27,6 +27,7 @@ const argv = yargs(hideBin(process.argv))
   .option('memory', { type: 'boolean', default: true, desc: 'also measure peak RSS of w2v train --epochs 1 at each size' })
   .help()
   .parseSync();
+requireInputs('bench:read', { corpus: argv.corpus });
 
 const mbps = (bytes: number, seconds: number): number => bytes / 1e6 / seconds;
 

@@ -19,7 +19,7 @@ import { prepareCorpus } from './bench/corpus.js';
 import { jsonReport, measure } from './bench/measure.js';
 import { median } from './bench/report.js';
 import { jobSettings, makeTools, MODES, type Mode } from './bench/tools.js';
-import { DATA, ROOT } from './paths.js';
+import { DATA, ROOT, requireInputs } from './paths.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('bench:scaling')
@@ -33,6 +33,7 @@ const argv = yargs(hideBin(process.argv))
   .option('out', { type: 'string', default: join(ROOT, '.bench/scaling'), desc: 'results directory' })
   .help()
   .parseSync();
+requireInputs('bench:scaling', { corpus: argv.corpus });
 
 interface Timing {
   train: number;

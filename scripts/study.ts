@@ -19,7 +19,7 @@ import { writeDocument } from './study/document.js';
 import { COST_CONFIGS, costRunFor, extrapolatedRate, makePlan, trainedWordsPerSecond, vocabularyOptions } from './study/plan.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
 import { loadResults, repeatCount, runKey, saveResults, withRepeat, type PartName, type StudyResults, type StudyRun } from './study/results.js';
-import { DATA, ROOT } from './paths.js';
+import { DATA, ROOT, displayPath, requireInputs } from './paths.js';
 
 
 const argv = yargs(hideBin(process.argv))
@@ -38,6 +38,7 @@ const argv = yargs(hideBin(process.argv))
   .option('mturk', { type: 'string', default: join(DATA, 'mturk771.txt') })
   .help()
   .parseSync();
+requireInputs('study', { corpus: argv.corpus, analogies: argv.analogies, ws353: argv.ws353, mturk: argv.mturk });
 
 const plan = makePlan(argv.quick, argv.workers, argv.budget);
 const resultsFile = join(argv.out, 'study', 'results.json');
@@ -45,7 +46,7 @@ const studyStart = performance.now();
 
 function fresh(digest: string): StudyResults {
   return {
-    version: 1, corpus: argv.corpus, corpusDigest: digest, quick: argv.quick, settings: {}, partSeconds: {}, runs: {},
+    version: 1, corpus: displayPath(argv.corpus), corpusDigest: digest, quick: argv.quick, settings: {}, partSeconds: {}, runs: {},
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
   };
 }
@@ -163,7 +164,7 @@ let results: StudyResults;
 async function main(): Promise<void> {
   corpus = await splitCorpus(argv.corpus, join(ROOT, '.study', 'cache'), plan.heldOutTokens);
   results = resume(corpus.digest);
-  log(`corpus ${argv.corpus}: ${corpus.trainTokens} training tokens (${corpus.trainVocabulary} distinct), ${corpus.heldOutTokens} held out`);
+  log(`corpus ${displayPath(argv.corpus)}: ${corpus.trainTokens} training tokens (${corpus.trainVocabulary} distinct), ${corpus.heldOutTokens} held out`);
   const evaluation: EvaluationData = {
     cli: join(ROOT, 'dist', 'src', 'cli', 'main.js'),
     analogies: argv.analogies, ws353: argv.ws353, mturk: argv.mturk,
