@@ -1,8 +1,7 @@
-import readline from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
 import { Embeddings, UnknownWordError } from '../query/embeddings.js';
 import { answerNeighbors, unknownWordAnswer } from '../query/query-answers.js';
-import { formatNeighbors, positiveInteger, VECTORS_POSITIONAL } from './query-arguments.js';
+import { formatNeighbors, positiveInteger, readQueries, VECTORS_POSITIONAL } from './query-arguments.js';
 import { forcedSearchWay, openSearchFromArgs, SEARCH_OPTIONS, type SearchArgs } from './search-arguments.js';
 
 interface NeighborsArgs extends SearchArgs {
@@ -50,24 +49,8 @@ export const neighborsCommand: CommandModule<object, NeighborsArgs> = {
     if (args.words.length > 0) {
       for (const word of args.words) answer([word]);
     } else {
-      await readQueries(answer);
+      await readQueries('Enter a word or several (EXIT or Ctrl-D to quit): ', answer);
     }
     if (failures > 0) process.exitCode = 1;
   },
 };
-
-/** Interactive on a terminal (like C word2vec's distance), otherwise one query per input line. */
-async function readQueries(answer: (words: string[]) => void): Promise<void> {
-  const interactive = Boolean(process.stdin.isTTY);
-  const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stderr : undefined, terminal: interactive });
-  const prompt = 'Enter a word or several (EXIT or Ctrl-D to quit): ';
-  if (interactive) lines.setPrompt(prompt);
-  if (interactive) lines.prompt();
-  for await (const line of lines) {
-    const words = line.trim().split(/\s+/).filter((w) => w.length > 0);
-    if (words.length === 1 && words[0] === 'EXIT') break;
-    if (words.length > 0) answer(words);
-    if (interactive) lines.prompt();
-  }
-  lines.close();
-}

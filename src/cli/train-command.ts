@@ -11,6 +11,7 @@ import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainO
 import type { TrainingObserver } from '../train/training-callbacks.js';
 import { resumeEmbeddings, trainEmbeddings } from '../train/trainer.js';
 import { reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
+import { writeModelFile } from '../vectors/model-file.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
 import { commandName, shellWord } from './invocation.js';
 import { flagOf } from './option-names.js';
@@ -42,6 +43,7 @@ interface TrainArgs extends CliTrainOptions {
   resume?: string;
   checkpoint?: string;
   checkpointEvery?: number;
+  saveModel?: string;
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
@@ -69,6 +71,10 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       checkpoint: {
         type: 'string',
         describe: 'Keep a checkpoint here, replaced at every epoch end and every --checkpoint-every minutes (Ctrl-C writes one to <out>.checkpoint even without it)',
+      },
+      'save-model': {
+        type: 'string',
+        describe: 'Also write a model file here: options, vocabulary with counts, both layers, the tree or bands, the noise distribution (for w2v predict and every query command)',
       },
       'checkpoint-every': { type: 'number', describe: `Minutes between checkpoints (implies --checkpoint <out>.checkpoint) [default: ${DEFAULT_CHECKPOINT_MINUTES}]` },
       model: { choices: ['sg', 'cbow'] as const, defaultDescription: String(d.model), describe: 'sg: skip-gram; cbow: continuous bag of words (mean of context vectors)' },
@@ -165,11 +171,13 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
   const checkpointPath = args.checkpoint ?? args.resume ?? `${out}${CHECKPOINT_SUFFIX}`;
   const checkpointName = args.checkpoint !== undefined ? '--checkpoint' : 'the checkpoint';
   const outputs = [{ name: '--out', path: out }, { name: 'the report', path: reportPathFor(out) }];
+  if (args.saveModel !== undefined) outputs.push({ name: '--save-model', path: args.saveModel });
   if (args.index) outputs.push({ name: 'the index', path: defaultIndexPath(out) }, { name: 'the index sidecar', path: sidecarPath(defaultIndexPath(out)) });
   // Two outputs at one path: the one written last would replace the other.
   const clash = outputs.find((o) => path.resolve(o.path) === path.resolve(checkpointPath));
   if (clash) throw new UserError(`${checkpointName} ${checkpointPath} is also ${clash.name}: one would replace the other; give them different paths`);
   await checkWritableOutput('--out', out);
+  if (args.saveModel !== undefined) await checkWritableOutput('--save-model', args.saveModel);
   await checkWritableOutput(checkpointName, checkpointPath);
   return { out, outputs, checkpoint: { path: checkpointPath, periodic, everySeconds: (args.checkpointEvery ?? DEFAULT_CHECKPOINT_MINUTES) * 60 } };
 }
@@ -212,6 +220,18 @@ async function handler(args: TrainArgs): Promise<void> {
   const exportStart = performance.now();
   const vectors = { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride };
   await writeWord2vecFile(out, vectors, args.format);
+  if (args.saveModel !== undefined) {
+    await writeModelFile(args.saveModel, {
+      options: model.report.options,
+      words: model.vocabulary.words,
+      counts: Array.from(model.vocabulary.counts),
+      dim: model.dim,
+      stride: model.stride,
+      vectors: model.vectors,
+      output: model.output,
+      epochLosses: model.report.epochs.map((e) => e.loss),
+    });
+  }
   const { report } = model;
   const exportSeconds = (performance.now() - exportStart) / 1000;
   report.seconds.export = exportSeconds;

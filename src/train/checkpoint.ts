@@ -1,30 +1,18 @@
-import { promises as fsp } from 'node:fs';
-import { crc32 } from 'node:zlib';
-import { writeFileAtomically } from '../base/atomic-file.js';
-import { UserError, openFailure } from '../base/errors.js';
+import { UserError } from '../base/errors.js';
+import { float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
 import type { TrainOptions } from '../model/options.js';
 import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
 
 /**
  * A training checkpoint: everything a stopped run needs to go on as if it had not stopped.
  *
- * File layout (little-endian):
- *   bytes 0..7    magic "W2VCKPT\0"
- *   u32           format version
- *   u32           header length in bytes (UTF-8 JSON)
- *   u32           CRC-32 of the header
- *   u32           CRC-32 of the weights
- *   header        JSON: {@link CheckpointHeader}
- *   padding       zeros up to a multiple of 4 bytes
- *   weights       input layer, then output layer: vocabSize × stride float32 each
- * and nothing after. Every field is checked on load, so a truncated, mutated or foreign file is
- * refused with one line naming it rather than trained on.
+ * The file is framed as src/base/framed-file.ts describes, with the magic "W2VCKPT\0", a JSON
+ * {@link CheckpointHeader}, and as payload the input layer, then the output layer:
+ * vocabSize × stride float32 each, and nothing after. Every field is checked on load, so a
+ * truncated, mutated or foreign file is refused with one line naming it rather than trained on.
  */
 export const CHECKPOINT_VERSION = 1;
 const MAGIC = Buffer.from('W2VCKPT\0', 'latin1');
-const PREFIX_BYTES = 24;
-/** JSON headers beyond this are not ours; refusing them early avoids reading a huge bogus length. */
-const MAX_HEADER_BYTES = 1 << 30;
 
 /** A corpus file as it was when training started: a changed size means a different corpus. */
 export interface CorpusFileStamp {
@@ -67,68 +55,26 @@ export interface Checkpoint {
   output: Float32Array;
 }
 
+const CHECKPOINT_FILE: FramedFileKind = { magic: MAGIC, version: CHECKPOINT_VERSION, what: 'checkpoint file' };
+
 export async function writeCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
   const { header, input, output } = checkpoint;
   const plan = { ...header.plan, pieceWords: Number.isFinite(header.plan.pieceWords) ? header.plan.pieceWords : 0 };
-  const json = Buffer.from(JSON.stringify({ ...header, plan }), 'utf8');
-  const padding = Buffer.alloc((4 - ((PREFIX_BYTES + json.length) % 4)) % 4);
-  const inputBytes = bytesOf(input);
-  const outputBytes = bytesOf(output);
-  const prefix = Buffer.alloc(PREFIX_BYTES);
-  MAGIC.copy(prefix, 0);
-  prefix.writeUInt32LE(CHECKPOINT_VERSION, 8);
-  prefix.writeUInt32LE(json.length, 12);
-  prefix.writeUInt32LE(crc32(json), 16);
-  prefix.writeUInt32LE(crc32(outputBytes, crc32(inputBytes)), 20);
-  await writeFileAtomically(file, async (handle) => {
-    for (const part of [prefix, json, padding, inputBytes, outputBytes]) {
-      let done = 0;
-      while (done < part.length) done += (await handle.write(part, done, part.length - done)).bytesWritten;
-    }
-  });
-}
-
-function bytesOf(array: Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  await writeFramedFile(file, CHECKPOINT_FILE, { ...header, plan }, [input, output]);
 }
 
 /** Reads and checks a checkpoint; every problem is a one-line UserError naming the file. */
 export async function readCheckpoint(file: string): Promise<Checkpoint> {
   const refuse = (why: string) => new UserError(`${file}: ${why}; it cannot be resumed`);
-  let bytes: Buffer;
-  try {
-    bytes = await fsp.readFile(file);
-  } catch (error) {
-    throw openFailure(file, 'checkpoint file', error);
-  }
-  if (bytes.length < PREFIX_BYTES || !bytes.subarray(0, 8).equals(MAGIC)) throw refuse('not a w2v checkpoint');
-  const version = bytes.readUInt32LE(8);
-  if (version !== CHECKPOINT_VERSION) throw refuse(`checkpoint format version ${version}, this w2v reads version ${CHECKPOINT_VERSION}`);
-  const headerBytes = bytes.readUInt32LE(12);
-  if (headerBytes > MAX_HEADER_BYTES || PREFIX_BYTES + headerBytes > bytes.length) throw refuse('the file is truncated (header)');
-  const json = bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerBytes);
-  if (crc32(json) !== bytes.readUInt32LE(16)) throw refuse('the header is corrupt (checksum mismatch)');
-  let header: CheckpointHeader;
-  try {
-    header = JSON.parse(json.toString('utf8')) as CheckpointHeader;
-  } catch {
-    throw refuse('the header is not valid JSON');
-  }
-  checkHeader(header, refuse);
-  if (header.plan.pieceWords === 0) header.plan.pieceWords = Infinity;
-  const weightsStart = PREFIX_BYTES + headerBytes + ((4 - ((PREFIX_BYTES + headerBytes) % 4)) % 4);
-  const layerBytes = header.layout.vocabSize * header.layout.stride * 4;
-  const expected = weightsStart + 2 * layerBytes;
-  if (bytes.length < expected) throw refuse(`the file is truncated (${bytes.length} bytes, the header describes ${expected})`);
-  if (bytes.length > expected) throw refuse(`${bytes.length - expected} unexpected bytes after the weights`);
-  const weights = bytes.subarray(weightsStart);
-  if (crc32(weights) !== bytes.readUInt32LE(20)) throw refuse('the weights are corrupt (checksum mismatch)');
-  // Copies, aligned for Float32Array whatever the header's length.
-  const input = new Float32Array(layerBytes / 4);
-  const output = new Float32Array(layerBytes / 4);
-  new Uint8Array(input.buffer).set(weights.subarray(0, layerBytes));
-  new Uint8Array(output.buffer).set(weights.subarray(layerBytes, 2 * layerBytes));
-  return { header, input, output };
+  const { header, payload } = await readFramedFile(file, CHECKPOINT_FILE, refuse, (parsed) => {
+    checkHeader(parsed as CheckpointHeader, refuse);
+    const { layout } = parsed as CheckpointHeader;
+    return 2 * layout.vocabSize * layout.stride * 4;
+  });
+  const checked = header as CheckpointHeader;
+  if (checked.plan.pieceWords === 0) checked.plan.pieceWords = Infinity;
+  const floats = checked.layout.vocabSize * checked.layout.stride;
+  return { header: checked, input: float32At(payload, 0, floats), output: float32At(payload, floats * 4, floats) };
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { parseFile } from 'fast-csv';
 import { UserError, openFailure } from '../base/errors.js';
+import { MODEL_MAGIC, readModelFile } from './model-file.js';
 import { readWord2vecFile, type WordVectors } from './word2vec-format.js';
 
 /** The first bytes of a gzip stream. */
@@ -10,8 +11,8 @@ const CSV_HEADER = /^word,v1\b/;
 
 /**
  * Reads vectors from any file w2v can query: the word2vec binary and text formats (C word2vec,
- * gensim, fastText's .vec) and w2v's own CSV export, so that what `w2v export` writes as a file
- * reads back. A folder or a gzip file is refused in one line that says what to name instead.
+ * gensim, fastText's .vec), w2v's own CSV export, so that what `w2v export` writes as a file
+ * reads back, and w2v's model files (their input vectors). A folder or a gzip file is refused in one line that says what to name instead.
  */
 export async function readVectorsFile(file: string, options: { limit?: number } = {}): Promise<WordVectors> {
   let stat;
@@ -28,6 +29,7 @@ export async function readVectorsFile(file: string, options: { limit?: number } 
     throw new UserError(`${file} is a gzip file, not vectors: a corpus goes to w2v train; gzipped vectors need gunzip -k ${file} first`);
   }
   if (CSV_HEADER.test(head.toString('latin1'))) return readCsvRows(file, options.limit);
+  if (head.subarray(0, MODEL_MAGIC.length).equals(MODEL_MAGIC)) return modelVectors(file, options.limit);
   return readWord2vecFile(file, options);
 }
 
@@ -79,4 +81,11 @@ async function readCsvRows(file: string, limit: number | undefined): Promise<Wor
   }
   if (words.length === 0 || dim < 1) throw new UserError(`${file}: no vectors in it; export them again`);
   return { words, dim, vectors: Float32Array.from(values), stride: dim };
+}
+
+/** The input vectors of a model file, the most frequent `limit` words first. */
+async function modelVectors(file: string, limit: number | undefined): Promise<WordVectors> {
+  const model = await readModelFile(file);
+  const keep = limit === undefined ? model.words.length : Math.min(limit, model.words.length);
+  return { words: model.words.slice(0, keep), dim: model.dim, vectors: model.vectors.subarray(0, keep * model.stride), stride: model.stride };
 }

@@ -1,0 +1,92 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../base/errors.js';
+import { resolveCorpusFiles } from '../corpus/corpus-files.js';
+import { readSentences } from '../corpus/sentences.js';
+import { Model, distributionOf, type PredictionAnswer } from '../query/model.js';
+import { scorePredictions } from '../query/prediction-eval.js';
+import { formatScores, positiveInteger, readQueries } from './query-arguments.js';
+
+interface PredictArgs {
+  model: string;
+  context: string[];
+  k: number;
+  given?: string;
+  eval?: string[];
+  json: boolean;
+}
+
+function builder(yargs: Argv): Argv<PredictArgs> {
+  return yargs
+    .positional('model', { type: 'string', demandOption: true, describe: 'a model file, as w2v train --save-model writes it' })
+    .positional('context', { type: 'string', array: true, default: [], describe: 'Context words; none: one context per line of standard input' })
+    .options({
+      k: { alias: 'n', type: 'number', default: 10, describe: 'How many words to predict' },
+      given: { type: 'string', describe: 'Skip-gram: predict the context words of this word' },
+      eval: { type: 'string', array: true, describe: 'Held-out text: predict each of its words from its window; report perplexity, top-1/top-10 accuracy' },
+      json: { type: 'boolean', default: false, describe: 'Print {"context", "predictions": [{"word", "probability"}], "distribution"} per context (with --eval: the scores)' },
+    }) as unknown as Argv<PredictArgs>;
+}
+
+function formatAnswer(answer: PredictionAnswer): string {
+  return `${answer.context.join(' ')}\n${formatScores(answer.predictions.map((p) => ({ word: p.word, value: p.probability.toPrecision(4) })))}\n`;
+}
+
+export const predictCommand: CommandModule<object, PredictArgs> = {
+  command: 'predict <model> [context..]',
+  describe: 'The words a trained model predicts from context words, with their probabilities under its own output layer',
+  builder,
+  handler: async (args) => {
+    const k = positiveInteger('k', args.k) ?? 10;
+    const model = await Model.load(args.model);
+    const distribution = distributionOf(model.options);
+    if (args.eval !== undefined) {
+      if (args.context.length > 0 || args.given !== undefined) throw new UserError('--eval scores a text on its own: drop the context words and --given');
+      const files = await resolveCorpusFiles(args.eval);
+      const score = await scorePredictions(model, readSentences(files, model.options.maxSentenceLength));
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ ...score, distribution })}\n`);
+        return;
+      }
+      process.stdout.write(
+        `perplexity ${score.perplexity.toFixed(2)} (unigram model: ${score.unigram.perplexity.toFixed(2)}); ` +
+          `top-1 ${(100 * score.top1).toFixed(2)}%, top-10 ${(100 * score.top10).toFixed(2)}% (unigram: ${(100 * score.unigram.top10).toFixed(2)}%)\n` +
+          `${score.predictions} predictions of ${score.tokens} tokens (${(100 * score.oovShare).toFixed(2)}% out of the vocabulary), ` +
+          `${Math.round(score.predictionsPerSecond)} predictions/s\nprobabilities: ${distribution}\n`,
+      );
+      return;
+    }
+    if (args.given !== undefined) {
+      if (model.options.model !== 'sg') throw new UserError('--given predicts a word\'s context, which skip-gram models learn; this model is CBOW: give its context words instead');
+      if (args.context.length > 0) throw new UserError(`--given ${args.given} predicts the words around it: drop the other words (${args.context.join(' ')})`);
+    }
+    let failures = 0;
+    const answer = (words: string[]) => {
+      let result: PredictionAnswer;
+      try {
+        result = model.predict(words, k);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        failures++;
+        if (args.json) process.stdout.write(`${JSON.stringify({ context: words, error: error.message })}\n`);
+        else process.stderr.write(`w2v: ${error.message}\n`);
+        return;
+      }
+      for (const u of result.unknown ?? []) {
+        const hint = u.suggestions.length > 0 ? ` (did you mean ${u.suggestions.map((s) => JSON.stringify(s)).join(', ')}?)` : '';
+        process.stderr.write(`w2v: ${JSON.stringify(u.word)} is not in the vocabulary${hint}; skipped\n`);
+      }
+      if (args.json) {
+        const { context, predictions, unknown } = result;
+        process.stdout.write(`${JSON.stringify({ context, predictions, ...(unknown ? { unknown: unknown.map((u) => u.word) } : {}), distribution })}\n`);
+      } else {
+        process.stdout.write(formatAnswer(result));
+      }
+    };
+    // What the figures are, once, above the plain answers (stderr keeps to warnings and failures).
+    if (!args.json) process.stdout.write(`probabilities: ${distribution}\n`);
+    if (args.given !== undefined) answer([args.given]);
+    else if (args.context.length > 0) answer(args.context);
+    else await readQueries('Enter context words (EXIT or Ctrl-D to quit): ', answer);
+    if (failures > 0) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { MAIN, assertOneLineFailure, w2v } from '../support/cli.js';
+import { caseDirectories } from '../support/case-dirs.js';
+import { plantedCorpus, topicOf } from '../support/planted-corpus.js';
+
+const cases = caseDirectories('w2v-cli-predict-');
+const TRAIN = ['--dim', '16', '--window', '4', '--min-count', '1', '--sample', '0', '--epochs', '3', '--workers', '1', '--no-progress'];
+
+describe('w2v train --save-model and w2v predict', () => {
+  let dir = '';
+  const models = { cbow: '', sg: '' };
+  before(() => {
+    dir = cases.next().dir;
+    writeFileSync(path.join(dir, 'train.txt'), plantedCorpus(3000, 1));
+    writeFileSync(path.join(dir, 'held-out.txt'), `${plantedCorpus(200, 2)}unseen words here\n`);
+    for (const kind of ['cbow', 'sg'] as const) {
+      models[kind] = path.join(dir, `${kind}.w2vmodel`);
+      const r = w2v('train', path.join(dir, 'train.txt'), '--out', path.join(dir, `${kind}.bin`), '--save-model', models[kind], '--model', kind, '--loss', 'hs', ...TRAIN);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
+  it('--json prints one object per context, in the documented shape', () => {
+    const r = w2v('predict', models.cbow, 't3w0', 't3w1', 'nosuchword', '-k', '4', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const answer = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(answer), ['context', 'predictions', 'unknown', 'distribution']);
+    assert.deepEqual(answer.context, ['t3w0', 't3w1']);
+    assert.deepEqual(answer.unknown, ['nosuchword']);
+    assert.equal(answer.predictions.length, 4);
+    for (const p of answer.predictions) {
+      assert.deepEqual(Object.keys(p), ['word', 'probability']);
+      assert.equal(topicOf(p.word), 't3');
+    }
+    const probabilities = answer.predictions.map((p: { probability: number }) => p.probability);
+    assert.deepEqual(probabilities, [...probabilities].sort((a, b) => b - a));
+    assert.match(r.stderr, /"nosuchword" is not in the vocabulary.*; skipped/);
+  });
+
+  it('reads one context per line from standard input', () => {
+    const r = spawnSync(process.execPath, [MAIN, 'predict', models.cbow, '-k', '2', '--json'], { input: 't1w0 t1w2\n\nt5w3\n', encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.context), [['t1w0', 't1w2'], ['t5w3']]);
+    assert.equal(topicOf(lines[1].predictions[0].word), 't5');
+  });
+
+  it('--given predicts a word\'s context with skip-gram, and is refused for CBOW', () => {
+    const r = w2v('predict', models.sg, '--given', 't6w2', '-k', '5', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const answer = JSON.parse(r.stdout);
+    assert.ok(answer.predictions.every((p: { word: string }) => topicOf(p.word) === 't6'), r.stdout);
+    assertOneLineFailure(w2v('predict', models.cbow, '--given', 't6w2'), /--given predicts a word's context, which skip-gram models learn; this model is CBOW/);
+  });
+
+  it('--eval scores a held-out text against the unigram model of the training counts', () => {
+    const r = w2v('predict', models.cbow, '--eval', path.join(dir, 'held-out.txt'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const score = JSON.parse(r.stdout);
+    for (const key of ['perplexity', 'top1', 'top10', 'predictions', 'tokens', 'oovShare', 'predictionsPerSecond', 'unigram', 'distribution']) assert.ok(key in score, key);
+    assert.equal(score.tokens, 200 * 8 + 3);
+    assert.ok(Math.abs(score.oovShare - 3 / score.tokens) < 1e-12);
+    // A topic's words are uniform within it: a model that learned the topics is near perplexity 6.
+    assert.ok(score.perplexity < 0.5 * score.unigram.perplexity, `${score.perplexity} against the unigram model's ${score.unigram.perplexity}`);
+    assert.ok(score.top10 > score.unigram.top10);
+    const plain = w2v('predict', models.sg, '--eval', path.join(dir, 'held-out.txt'));
+    assert.match(plain.stdout, /^perplexity [\d.]+ \(unigram model: [\d.]+\); top-1 [\d.]+%, top-10 [\d.]+%/);
+  });
+
+  it('every query command takes the model file for its vectors', () => {
+    const fromModel = JSON.parse(w2v('neighbors', models.cbow, 't2w0', '--exact', '--json').stdout);
+    const fromBin = JSON.parse(w2v('neighbors', path.join(dir, 'cbow.bin'), 't2w0', '--exact', '--json').stdout);
+    assert.deepEqual(fromModel.neighbors, fromBin.neighbors);
+    const exported = path.join(dir, 'from-model.txt');
+    assert.equal(w2v('export', models.cbow, '--format', 'text', '--out', exported).code, 0);
+    assert.equal(w2v('analogy', models.cbow, 't1w0', 't1w1', 't2w0', '--json').code, 0);
+  });
+
+  it('refuses what it cannot predict with, in one line', () => {
+    assertOneLineFailure(w2v('predict', path.join(dir, 'cbow.bin'), 't1w0'), /cbow\.bin: not a w2v model; train it again with --save-model/);
+    assertOneLineFailure(w2v('predict', models.cbow, 'zzz', 'yyy'), /none of the context words is in the vocabulary \("zzz", "yyy"\)/);
+    assertOneLineFailure(w2v('predict', models.cbow, 't1w0', '--eval', path.join(dir, 'held-out.txt')), /--eval scores a text on its own/);
+  });
+});
