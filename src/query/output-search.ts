@@ -26,23 +26,28 @@ function softplus(x: number): number {
  * candidates costs O(V) comparisons against the k-th best, not a sort of all V.
  */
 export class TopK {
-  readonly items: ScoredWord[] = [];
+  readonly items: { word: number; score: number }[] = [];
   constructor(private readonly k: number) {}
 
   /** The score an entry must beat to get in (−∞ until k are held). */
   get threshold(): number {
-    return this.items.length < this.k ? -Infinity : this.items[this.items.length - 1].logProbability;
+    return this.items.length < this.k ? -Infinity : this.items[this.items.length - 1].score;
   }
 
-  offer(word: number, logProbability: number): void {
-    if (logProbability <= this.threshold) return;
+  offer(word: number, score: number): void {
+    if (score <= this.threshold) return;
     let i = this.items.length < this.k ? this.items.length : this.k - 1;
-    if (i === this.items.length) this.items.push({ word, logProbability });
-    while (i > 0 && this.items[i - 1].logProbability < logProbability) {
+    if (i === this.items.length) this.items.push({ word, score });
+    while (i > 0 && this.items[i - 1].score < score) {
       this.items[i] = this.items[i - 1];
       i--;
     }
-    this.items[i] = { word, logProbability };
+    this.items[i] = { word, score };
+  }
+
+  /** The entries, best first, their scores read as log-probabilities. */
+  asLogProbabilities(): ScoredWord[] {
+    return this.items.map((t) => ({ word: t.word, logProbability: t.score }));
   }
 }
 
@@ -146,11 +151,11 @@ export class OutputSearch {
     const best = new TopK(Math.min(k, this.vocabSize));
     if (this.tree) {
       const scored = this.searchTree(h, best);
-      return { top: best.items, scored };
+      return { top: best.asLogProbabilities(), scored };
     }
     const logP = this.logProbabilities(h);
     for (let j = 0; j < logP.length; j++) best.offer(j, logP[j]);
-    return { top: best.items, scored: this.vocabSize };
+    return { top: best.asLogProbabilities(), scored: this.vocabSize };
   }
 
   private searchTree(h: ArrayLike<number>, best: TopK): number {
@@ -166,18 +171,21 @@ export class OutputSearch {
       let z = 0;
       const row = node * stride;
       for (let i = 0; i < dim; i++) z += h[i] * weights[row + i];
-      // Code 0 is the branch σ(z) predicts, as in training.
-      const branches = [logPrefix - softplus(-z), logPrefix - softplus(z)];
-      const first = branches[0] >= branches[1] ? 0 : 1;
-      for (const branch of [first, 1 - first]) {
-        const logP = branches[branch];
-        if (logP <= best.threshold) continue;
-        const child = children[2 * node + branch];
-        if (child < 0) best.offer(-child - 1, logP);
-        else visit(child, logP);
-      }
+      // Code 0 is the branch σ(z) predicts, as in training; the likelier branch goes first.
+      const logP0 = logPrefix - softplus(-z);
+      const logP1 = logPrefix - softplus(z);
+      const first = logP0 >= logP1 ? 0 : 1;
+      this.descend(children[2 * node + first], first === 0 ? logP0 : logP1, best, visit);
+      this.descend(children[2 * node + 1 - first], first === 0 ? logP1 : logP0, best, visit);
     };
     visit(root, 0);
     return visited;
+  }
+
+  /** Follows one branch unless its path can no longer beat the k-th best leaf. */
+  private descend(child: number, logP: number, best: TopK, visit: (node: number, logPrefix: number) => void): void {
+    if (logP <= best.threshold) return;
+    if (child < 0) best.offer(-child - 1, logP);
+    else visit(child, logP);
   }
 }
