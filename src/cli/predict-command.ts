@@ -2,8 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../base/errors.js';
 import { resolveCorpusFiles } from '../corpus/corpus-files.js';
 import { readSentences } from '../corpus/sentences.js';
-import { Model, distributionOf, type PredictionAnswer } from '../query/model.js';
+import { Model, distributionOf } from '../query/model.js';
+import { answerPrediction, type PredictAnswer } from '../query/query-answers.js';
 import { scorePredictions } from '../query/prediction-eval.js';
+import { suggestSpellings } from '../query/similar-words.js';
 import { formatScores, positiveInteger, readQueries } from './query-arguments.js';
 
 interface PredictArgs {
@@ -27,7 +29,7 @@ function builder(yargs: Argv): Argv<PredictArgs> {
     }) as unknown as Argv<PredictArgs>;
 }
 
-function formatAnswer(answer: PredictionAnswer): string {
+function formatAnswer(answer: PredictAnswer): string {
   return `${answer.context.join(' ')}\n${formatScores(answer.predictions.map((p) => ({ word: p.word, value: p.probability.toPrecision(4) })))}\n`;
 }
 
@@ -61,9 +63,9 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     }
     let failures = 0;
     const answer = (words: string[]) => {
-      let result: PredictionAnswer;
+      let result: PredictAnswer;
       try {
-        result = model.predict(words, k);
+        result = answerPrediction(model, words, k);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         failures++;
@@ -71,16 +73,12 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
         else process.stderr.write(`w2v: ${error.message}\n`);
         return;
       }
-      for (const u of result.unknown ?? []) {
-        const hint = u.suggestions.length > 0 ? ` (did you mean ${u.suggestions.map((s) => JSON.stringify(s)).join(', ')}?)` : '';
-        process.stderr.write(`w2v: ${JSON.stringify(u.word)} is not in the vocabulary${hint}; skipped\n`);
+      for (const word of result.unknown ?? []) {
+        const suggestions = suggestSpellings(word, model.words);
+        const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => JSON.stringify(s)).join(', ')}?)` : '';
+        process.stderr.write(`w2v: ${JSON.stringify(word)} is not in the vocabulary${hint}; skipped\n`);
       }
-      if (args.json) {
-        const { context, predictions, unknown } = result;
-        process.stdout.write(`${JSON.stringify({ context, predictions, ...(unknown ? { unknown: unknown.map((u) => u.word) } : {}), distribution })}\n`);
-      } else {
-        process.stdout.write(formatAnswer(result));
-      }
+      process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
     };
     // What the figures are, once, above the plain answers (stderr keeps to warnings and failures).
     if (!args.json) process.stdout.write(`probabilities: ${distribution}\n`);

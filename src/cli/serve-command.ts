@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Embeddings } from '../query/embeddings.js';
+import { loadVectorsOrModel } from '../query/model.js';
 import { UserError } from '../base/errors.js';
 import { readTrainingReport, reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
 import { VECTORS_POSITIONAL } from './query-arguments.js';
@@ -47,7 +47,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   handler: async (args) => {
     const port = checkPort(args.port);
     forcedSearchWay(args);
-    const embeddings = await Embeddings.load(args.vectors);
+    const { embeddings, model } = await loadVectorsOrModel(args.vectors);
     const search = await openSearchFromArgs(args, embeddings);
     const report = await reportOrNothing(args.vectors);
     // Loaded here, not at the top: every other command would pay for fastify and the layouts at start.
@@ -58,11 +58,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         embeddings,
         search,
         report,
+        model,
         onError: (error) => process.stderr.write(`w2v: error answering a request: ${error instanceof Error ? error.message : String(error)}\n`),
       },
       { host: args.host, port },
     );
-    const reportNote = report ? `, with ${reportPathFor(args.vectors)}` : '';
+    const reportNote = `${report ? `, with ${reportPathFor(args.vectors)}` : ''}${model ? ', predicting with its output layer' : ''}`;
     process.stdout.write(`w2v: serving ${args.vectors} (${embeddings.size} words, ${search.way} search${reportNote}) at ${url}\n`);
     if (!isLoopbackAddress(args.host)) {
       process.stderr.write(`w2v: warning: listening on ${args.host}, so other machines can read these vectors\n`);

@@ -1,9 +1,9 @@
 import { UserError } from '../base/errors.js';
 import type { TrainOptions } from '../model/options.js';
 import type { OutputLayer } from '../model/output-layer.js';
-import { readModelFile, type SavedModel } from '../vectors/model-file.js';
+import { isModelFile, readModelFile, type SavedModel } from '../vectors/model-file.js';
+import { Embeddings } from './embeddings.js';
 import { OutputSearch } from './output-search.js';
-import { suggestSpellings } from './similar-words.js';
 
 /** A predicted word and its probability under the model's own output layer. */
 export interface PredictedWord {
@@ -15,8 +15,8 @@ export interface PredictionAnswer {
   /** The context words the prediction used (known ones, in the order given). */
   context: string[];
   predictions: PredictedWord[];
-  /** Context words not in the vocabulary, skipped, each with close spellings. */
-  unknown?: { word: string; suggestions: string[] }[];
+  /** Context words not in the vocabulary, skipped. */
+  unknown?: string[];
   /** hs: inner nodes whose decision the search computed; the other losses score every word. */
   scored: number;
 }
@@ -91,17 +91,17 @@ export class Model {
   predict(context: readonly string[], k: number): PredictionAnswer {
     const known: string[] = [];
     const rows: number[] = [];
-    const unknown: { word: string; suggestions: string[] }[] = [];
+    const unknown: string[] = [];
     for (const word of context) {
       const row = this.indexOf(word);
-      if (row === undefined) unknown.push({ word, suggestions: suggestSpellings(word, this.saved.words) });
+      if (row === undefined) unknown.push(word);
       else {
         known.push(word);
         rows.push(row);
       }
     }
     if (rows.length === 0) {
-      const named = unknown.map((u) => JSON.stringify(u.word)).join(', ');
+      const named = unknown.map((u) => JSON.stringify(u)).join(', ');
       throw new UserError(context.length === 0 ? 'no context words to predict from' : `none of the context words is in the vocabulary (${named})`);
     }
     const { top, scored } = this.search.topK(this.inputOf(rows), k);
@@ -112,4 +112,15 @@ export class Model {
       scored,
     };
   }
+}
+
+/**
+ * The vectors a query command answers from, and the model when the file is a model file (which
+ * `w2v serve` then also predicts with); the file is read once either way.
+ */
+export async function loadVectorsOrModel(path: string): Promise<{ embeddings: Embeddings; model?: Model }> {
+  if (!(await isModelFile(path))) return { embeddings: await Embeddings.load(path) };
+  const model = await Model.load(path);
+  const { words, dim, vectors, stride } = model.saved;
+  return { embeddings: new Embeddings({ words, dim, vectors, stride }), model };
 }

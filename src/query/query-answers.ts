@@ -1,4 +1,5 @@
 import type { AnalogyMethod, Embeddings, Neighbor, UnknownWordError } from './embeddings.js';
+import { distributionOf, type Model, type PredictedWord } from './model.js';
 import type { NeighborSearch } from './neighbor-search.js';
 import type { SearchWay } from './search-choice.js';
 
@@ -39,4 +40,27 @@ export function unknownWordAnswer(query: string, error: UnknownWordError): Unkno
 /** "a is to b as c is to ?" by exact search; throws UnknownWordError when a word is missing. */
 export function answerAnalogy(embeddings: Embeddings, a: string, b: string, c: string, method: AnalogyMethod, k: number): AnalogyAnswer {
   return { a, b, c, method, answers: embeddings.analogy(a, b, c, { method, k }) };
+}
+
+/** `w2v predict --json`'s answer and `/api/predict`'s. */
+export interface PredictAnswer {
+  context: string[];
+  predictions: PredictedWord[];
+  /** Context words not in the vocabulary, skipped. */
+  unknown?: string[];
+  /** How the probabilities are formed, for this model's loss. */
+  distribution: string;
+}
+
+/**
+ * The words that fit a context. A context with a blank (`_`, as the page's "fill the blank"
+ * box sends it) predicts the blank from the words of the model's window around it; otherwise
+ * every word is context. Throws a UserError when no context word is known.
+ */
+export function answerPrediction(model: Model, words: readonly string[], k: number): PredictAnswer {
+  const blank = words.indexOf('_');
+  const window = model.options.window;
+  const context = blank < 0 ? words : words.filter((w, i) => w !== '_' && Math.abs(i - blank) <= window);
+  const { context: known, predictions, unknown } = model.predict(context, k);
+  return { context: known, predictions, ...(unknown ? { unknown } : {}), distribution: distributionOf(model.options) };
 }

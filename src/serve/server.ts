@@ -4,7 +4,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { UnknownWordError, type AnalogyMethod, type Embeddings } from '../query/embeddings.js';
 import { UserError, errnoCode } from '../base/errors.js';
 import type { NeighborSearch } from '../query/neighbor-search.js';
-import { answerAnalogy, answerNeighbors, unknownWordAnswer } from '../query/query-answers.js';
+import type { Model } from '../query/model.js';
+import { answerAnalogy, answerNeighbors, answerPrediction, unknownWordAnswer } from '../query/query-answers.js';
 import type { SavedTrainingReport } from '../train/training-report.js';
 import { MAP_METHODS, neighbourhoodMap, type MapMethod } from './neighbourhood-map.js';
 import { PAGE_DIR, VENDOR_SCRIPTS } from './page-files.js';
@@ -16,6 +17,8 @@ export interface ServeContext {
   embeddings: Embeddings;
   search: NeighborSearch;
   report: SavedTrainingReport | null;
+  /** When the file served is a model file: its output layer answers /api/predict. */
+  model?: Model;
   /** Told of errors that are the server's fault (answered with 500), for the caller to log. */
   onError?(error: unknown): void;
 }
@@ -25,7 +28,7 @@ export interface ServeContext {
  * longer query can be in a vocabulary. k: more neighbours than a page or a script reads at once
  * only costs time. The map lays out at most 1 + 30 + 30 × 10 words.
  */
-export const LIMITS = Object.freeze({ wordLength: 100, k: 100, mapK: 30, mapK2: 10, completions: 20 });
+export const LIMITS = Object.freeze({ wordLength: 100, k: 100, mapK: 30, mapK2: 10, completions: 20, contextLength: 1000 });
 
 const word = { type: 'string', minLength: 1, maxLength: LIMITS.wordLength } as const;
 const count = (max: number, fallback: number) => ({ type: 'integer', minimum: 1, maximum: max, default: fallback }) as const;
@@ -98,6 +101,7 @@ export async function buildServer(context: ServeContext, options: { loopbackOnly
     dim: embeddings.dim,
     search: search.way,
     report: report !== null,
+    predict: context.model !== undefined,
     limits: LIMITS,
   }));
 
@@ -136,6 +140,24 @@ export async function buildServer(context: ServeContext, options: { loopbackOnly
     async (request, reply) => {
       const { word: asked, k, k2, method } = request.query;
       return answering(reply, () => neighbourhoodMap(embeddings, search, asked, { k, k2, method }));
+    },
+  );
+
+  app.get<{ Querystring: { context: string; k: number } }>(
+    '/api/predict',
+    { schema: query({ context: { type: 'string', minLength: 1, maxLength: LIMITS.contextLength }, k: count(LIMITS.k, 10) }, ['context']) },
+    async (request, reply) => {
+      const { model } = context;
+      if (model === undefined) {
+        return reply.code(404).send({ error: `${path.basename(context.vectorsPath)} holds vectors only: serve a model file (w2v train --save-model) to predict` });
+      }
+      const words = request.query.context.trim().split(/\s+/).filter((w) => w.length > 0);
+      try {
+        return answerPrediction(model, words, request.query.k);
+      } catch (error) {
+        if (error instanceof UserError) return reply.code(404).send({ context: words, error: error.message });
+        throw error;
+      }
     },
   );
 

@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import { UserError } from '../base/errors.js';
 import { bytesOf, float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
 import { logExpectedNoiseCounts } from '../model/alias-table.js';
@@ -79,6 +80,21 @@ export async function writeModelFile(file: string, model: Omit<SavedModel, 'nois
     epochLosses: model.epochLosses,
   };
   await writeFramedFile(file, MODEL_FILE, header, names.map((name) => parts[name]!));
+}
+
+/** Whether a file starts as a model file does (false for anything else, a missing file included). */
+export async function isModelFile(file: string): Promise<boolean> {
+  const handle = await fsp.open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(MODEL_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(MODEL_MAGIC);
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;

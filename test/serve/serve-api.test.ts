@@ -10,7 +10,9 @@ import { Embeddings } from '../../src/query/embeddings.js';
 import { openNeighborSearch } from '../../src/query/neighbor-search.js';
 import { LIMITS, startServer } from '../../src/serve/server.js';
 import { readTrainingReport, reportPathFor } from '../../src/train/training-report.js';
+import { serveLocally } from '../../scripts/serve/local-server.js';
 import { w2v } from '../support/cli.js';
+import { plantedCorpus, topicOf } from '../support/planted-corpus.js';
 import { writeToyVectors } from '../support/toy-vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-serve-api-'));
@@ -258,5 +260,48 @@ describe('w2v serve API', () => {
     assert.equal(twice.status, 400, 'a word given twice is refused, not searched as a list');
     const after = await getJSON(server.url, 'api/neighbors', { word: 'queen', k: 1 });
     assert.deepEqual(after.body.neighbors.map((n: { word: string }) => n.word), ['woman']);
+  });
+});
+
+describe('w2v serve API: /api/predict', () => {
+  const modelDir = mkdtempSync(path.join(os.tmpdir(), 'w2v-serve-predict-'));
+  const model = path.join(modelDir, 'topics.w2vmodel');
+  let withModel: { app: FastifyInstance; url: string };
+  let vectorsOnly: { app: FastifyInstance; url: string };
+
+  before(async () => {
+    const corpus = path.join(modelDir, 'topics.txt');
+    writeFileSync(corpus, plantedCorpus(2000, 3));
+    const trained = w2v('train', corpus, '--out', path.join(modelDir, 'topics.bin'), '--save-model', model, '--model', 'cbow', '--loss', 'softmax', '--dim', '16', '--min-count', '1', '--sample', '0', '--epochs', '3', '--workers', '1', '--no-progress');
+    assert.equal(trained.code, 0, trained.stderr);
+    withModel = await serveLocally(model);
+    vectorsOnly = await serveLocally(path.join(modelDir, 'topics.bin'));
+  });
+  after(async () => {
+    await withModel.app.close();
+    await vectorsOnly.app.close();
+    rmSync(modelDir, { recursive: true, force: true });
+  });
+
+  it('answers in w2v predict --json\'s shape, the blank predicted from the window around it', async () => {
+    const response = await fetch(`${withModel.url}api/predict?context=${encodeURIComponent('t5w0 t5w1 _ t5w3')}&k=3`);
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as { predictions: { word: string }[] };
+    const cli = JSON.parse(w2v('predict', model, 't5w0', 't5w1', 't5w3', '-k', '3', '--json').stdout);
+    assert.deepEqual(answer, cli);
+    assert.equal(topicOf(answer.predictions[0].word), 't5');
+    const info = (await (await fetch(`${withModel.url}api/info`)).json()) as { predict: boolean };
+    assert.equal(info.predict, true);
+  });
+
+  it('a context of unknown words is a 404 that names them; vectors alone cannot predict', async () => {
+    const unknown = await fetch(`${withModel.url}api/predict?context=zzz`);
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: string }).error, /none of the context words is in the vocabulary \("zzz"\)/);
+    const bareAnswer = await fetch(`${vectorsOnly.url}api/predict?context=t1w0`);
+    assert.equal(bareAnswer.status, 404);
+    assert.match(((await bareAnswer.json()) as { error: string }).error, /topics\.bin holds vectors only: serve a model file \(w2v train --save-model\) to predict/);
+    assert.equal(((await (await fetch(`${vectorsOnly.url}api/info`)).json()) as { predict: boolean }).predict, false);
+    assert.equal((await fetch(`${withModel.url}api/predict?context=${'a'.repeat(LIMITS.contextLength + 1)}`)).status, 400);
   });
 });

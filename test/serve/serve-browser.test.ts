@@ -146,3 +146,57 @@ describe('w2v serve in a browser', () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+describe('w2v serve of a model file: the fill-the-blank box', () => {
+  let server: { app: FastifyInstance; url: string };
+  let browser: Browser;
+  let page: Page;
+  const modelDir = mkdtempSync(path.join(os.tmpdir(), 'w2v-serve-model-'));
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const corpus = path.join(modelDir, 'topics.txt');
+    writeFileSync(corpus, plantedCorpus(3000, 7));
+    const model = path.join(modelDir, 'topics.w2vmodel');
+    const trained = w2v('train', corpus, '--out', path.join(modelDir, 'topics.bin'), '--save-model', model, '--model', 'cbow', '--loss', 'hs', '--dim', '16', '--min-count', '1', '--sample', '0', '--epochs', '3', '--workers', '1', '--no-progress');
+    assert.equal(trained.code, 0, trained.stderr);
+    server = await serveLocally(model);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.goto(server.url, { waitUntil: 'networkidle0' });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+    rmSync(modelDir, { recursive: true, force: true });
+  });
+
+  it('fills a typed blank with the topic\'s words and their probabilities as bars', async () => {
+    assert.equal(await inPage(page, `document.getElementById('predict-panel').hidden`), false);
+    await page.click('#blank-text');
+    await page.keyboard.type('t4w0 t4w1 _ t4w2 t4w3');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#predictions li');
+    const words = await inPage<string[]>(page, `[...document.querySelectorAll('#predictions .word')].map((e) => e.textContent)`);
+    assert.equal(words.length, 10);
+    assert.ok(words.slice(0, 4).every((w) => topicOf(w) === 't4'), words.join(' '));
+    const widths = await inPage<number[]>(page, `[...document.querySelectorAll('#predictions .bar span')].map((e) => parseFloat(e.style.width))`);
+    assert.equal(widths[0], 100, 'the most probable word has the full bar');
+    assert.deepEqual(widths, [...widths].sort((a, b) => b - a));
+    const first = await inPage<string>(page, `document.querySelector('#predictions .similarity').textContent`);
+    assert.ok(Number(first) > 0 && Number(first) <= 1, first);
+  });
+
+  it('names the unknown words it skipped', async () => {
+    await page.click('#blank-text', { count: 3 });
+    await page.keyboard.type('qqq t2w1 _');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`document.getElementById('predict-error').textContent.includes('qqq')`);
+    assert.match(await inPage<string>(page, `document.getElementById('predict-error').textContent`), /not in the vocabulary, skipped: qqq/);
+  });
+
+  it('raised no script errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -20,21 +20,32 @@ function element(tag, className, text) {
   return node;
 }
 
-/** One row per answer: the word (click to explore it), a bar as long as its cosine, the number. */
-function drawSimilarities(list, answers) {
+/** One row per answer: the word (click to explore it), a bar as long as its share of `full`, the number. */
+function drawBars(list, rows, full, digits) {
   clear(list);
-  for (const { word, similarity } of answers) {
+  for (const { word, value } of rows) {
     const row = element('li');
     const label = element('span', 'word linkish', word);
     label.title = word;
     label.addEventListener('click', () => explore(word));
     const bar = element('span', 'bar');
     const fill = element('span');
-    fill.style.width = `${Math.max(0, similarity) * 100}%`;
+    fill.style.width = `${full > 0 ? (Math.max(0, value) / full) * 100 : 0}%`;
     bar.appendChild(fill);
-    row.append(label, bar, element('span', 'similarity', similarity.toFixed(3)));
+    row.append(label, bar, element('span', 'similarity', digits(value)));
     list.appendChild(row);
   }
+}
+
+/** Cosine similarities: a full bar is a cosine of 1. */
+function drawSimilarities(list, answers) {
+  drawBars(list, answers.map((a) => ({ word: a.word, value: a.similarity })), 1, (x) => x.toFixed(3));
+}
+
+/** Probabilities: the most probable word gets the full bar. */
+function drawProbabilities(list, predictions) {
+  const top = predictions.length > 0 ? predictions[0].probability : 0;
+  drawBars(list, predictions.map((p) => ({ word: p.word, value: p.probability })), top, (x) => x.toPrecision(3));
 }
 
 function showError(id, message) {
@@ -138,9 +149,20 @@ $('analogy').addEventListener('submit', async (event) => {
   else clear($('answers'));
 });
 
+$('predict').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('blank-text').value.trim();
+  if (!text) return;
+  const { ok, body } = await getJSON('/api/predict', { context: text, k: 10 });
+  showError('predict-error', ok ? (body.unknown ? `not in the vocabulary, skipped: ${body.unknown.join(', ')}` : '') : body.error);
+  if (ok) drawProbabilities($('predictions'), body.predictions);
+  else clear($('predictions'));
+});
+
 async function showInfo() {
   const { body } = await getJSON('/api/info', {});
   $('info').textContent = `${body.vectors}: ${body.words.toLocaleString()} words of dimension ${body.dim}, ${body.search} search`;
+  $('predict-panel').hidden = !body.predict;
   if (body.report) await showReport();
 }
 
