@@ -47,19 +47,23 @@ export function recallSampler(index: TunableIndex, embeddings: Embeddings, rows:
   });
   return (ef) => {
     index.setEf(ef);
-    let sum = 0;
-    let squares = 0;
-    rows.forEach((row, q) => {
-      let hits = 0;
-      for (const label of index.searchLabels(embeddings.unitRow(row), k + 1)) if (label !== row && truth[q].has(label)) hits++;
-      sum += hits / k;
-      squares += (hits / k) ** 2;
-    });
-    const n = rows.length;
-    const recall = sum / n;
-    const standardError = n > 1 ? Math.sqrt(Math.max(0, squares / n - recall ** 2) / (n - 1)) : 0;
-    return { recall, standardError };
+    return sampleRecall(
+      rows.map((row, q) => {
+        let hits = 0;
+        for (const label of index.searchLabels(embeddings.unitRow(row), k + 1)) if (label !== row && truth[q].has(label)) hits++;
+        return hits / k;
+      }),
+    );
   };
+}
+
+/** The mean of per-query recalls, and the standard error of that mean. */
+export function sampleRecall(recalls: readonly number[]): SampleRecall {
+  const n = recalls.length;
+  const recall = recalls.reduce((sum, r) => sum + r, 0) / n;
+  const squares = recalls.reduce((sum, r) => sum + r * r, 0);
+  const standardError = n > 1 ? Math.sqrt(Math.max(0, squares / n - recall ** 2) / (n - 1)) : 0;
+  return { recall, standardError };
 }
 
 /**
@@ -82,10 +86,23 @@ export function tuneEf(
   embeddings: Embeddings,
   options: { targetRecall?: number; k?: number; sample?: number } = {},
 ): EfTuning {
-  const targetRecall = options.targetRecall ?? DEFAULT_TARGET_RECALL;
   const k = Math.min(options.k ?? 10, embeddings.size - 1);
   const rows = sampleRows(embeddings.size, options.sample ?? 400);
-  const sampler = recallSampler(index, embeddings, rows, k);
+  return chooseEf(index, recallSampler(index, embeddings, rows, k), { k, sample: rows.length, targetRecall: options.targetRecall });
+}
+
+/**
+ * The ladder and the bisection of tuneEf, for any index and any measure of its recall at an ef:
+ * the nearest-neighbour index over the input vectors and the inner-product index over an output
+ * layer are tuned alike.
+ */
+export function chooseEf(
+  index: Pick<TunableIndex, 'setEf'>,
+  sampler: (ef: number) => SampleRecall,
+  options: { k: number; sample: number; targetRecall?: number },
+): EfTuning {
+  const targetRecall = options.targetRecall ?? DEFAULT_TARGET_RECALL;
+  const { k } = options;
   const measure = (ef: number) => {
     const measured = sampler(ef);
     return { ef, recall: measured.recall, reached: reachesTarget(measured, targetRecall) };
@@ -108,5 +125,5 @@ export function tuneEf(
     }
   }
   index.setEf(chosen.ef);
-  return { targetRecall, recall: chosen.recall, ef: chosen.ef, k, sample: rows.length };
+  return { targetRecall, recall: chosen.recall, ef: chosen.ef, k, sample: options.sample };
 }

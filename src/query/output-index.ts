@@ -1,5 +1,6 @@
 import hnswlib from 'hnswlib-node';
 import type { OutputLayer } from '../model/output-layer.js';
+import { chooseEf, sampleRecall, type EfTuning } from './ef-tuning.js';
 import { TopK } from './output-search.js';
 
 /**
@@ -13,6 +14,8 @@ import { TopK } from './output-search.js';
  */
 export class OutputIndex {
   private readonly hnsw: hnswlib.HierarchicalNSW;
+  /** The search list size `topK` uses unless told otherwise; `tune` sets it. */
+  ef = 64;
 
   constructor(private readonly layer: OutputLayer, readonly vocabSize: number, params: { M: number; efConstruction: number; seed: number } = { M: 16, efConstruction: 200, seed: 100 }) {
     if (layer.loss === 'hs') throw new RangeError('hierarchical softmax is searched on its tree, not by inner product');
@@ -28,8 +31,19 @@ export class OutputIndex {
     }
   }
 
+  /**
+   * Sets the smallest ef whose recall@k against `exact` (the exact top-k of each query) reaches
+   * the target on the sample of queries, as `w2v index` tunes its ef, and says what it measured.
+   */
+  tune(queries: readonly ArrayLike<number>[], exact: (h: ArrayLike<number>) => readonly number[], k: number, targetRecall?: number): EfTuning {
+    const truth = queries.map((h) => new Set(exact(h)));
+    const sampler = (ef: number) =>
+      sampleRecall(queries.map((h, q) => this.topK(h, k, ef).filter((t) => truth[q].has(t.word)).length / k));
+    return chooseEf({ setEf: (ef) => (this.ef = ef) }, sampler, { k, sample: queries.length, targetRecall });
+  }
+
   /** The k highest-scoring words found with search list `ef`, rescored exactly (scores, not probabilities). */
-  topK(h: ArrayLike<number>, k: number, ef: number): { word: number; score: number }[] {
+  topK(h: ArrayLike<number>, k: number, ef = this.ef): { word: number; score: number }[] {
     this.hnsw.setEf(Math.max(ef, k));
     const { neighbors } = this.hnsw.searchKnn(Array.from(h), Math.min(Math.max(ef, k), this.vocabSize));
     const best = new TopK(k);

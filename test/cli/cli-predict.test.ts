@@ -80,6 +80,20 @@ describe('w2v train --save-model and w2v predict', () => {
     assert.equal(w2v('analogy', models.cbow, 't1w0', 't1w1', 't2w0', '--json').code, 0);
   });
 
+  it('--index answers the top-k by inner product over the output rows, after tuning its ef', () => {
+    const softmax = path.join(dir, 'softmax.w2vmodel');
+    const trained = w2v('train', path.join(dir, 'train.txt'), '--out', path.join(dir, 'softmax.bin'), '--save-model', softmax, '--loss', 'softmax', ...TRAIN);
+    assert.equal(trained.code, 0, trained.stderr);
+    const r = w2v('predict', softmax, 't7w1', 't7w4', '-k', '5', '--index', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^w2v: index over 48 output rows: ef \d+ reaches recall@5 (0\.9[89]\d|1\.000) against the exact top-5 on 48 contexts\n$/);
+    const answer = JSON.parse(r.stdout);
+    assert.equal(answer.search, 'index');
+    const exact = JSON.parse(w2v('predict', softmax, 't7w1', 't7w4', '-k', '5', '--json').stdout);
+    assert.deepEqual(answer.predictions.map((p: { word: string }) => p.word), exact.predictions.map((p: { word: string }) => p.word));
+    assertOneLineFailure(w2v('predict', models.cbow, 't1w0', '--index'), /--index: hierarchical softmax is searched on its tree, not by inner product; drop --index/);
+  });
+
   it('refuses what it cannot predict with, in one line', () => {
     assertOneLineFailure(w2v('predict', path.join(dir, 'cbow.bin'), 't1w0'), /cbow\.bin: not a w2v model; train it again with --save-model/);
     assertOneLineFailure(w2v('predict', models.cbow, 'zzz', 'yyy'), /none of the context words is in the vocabulary \("zzz", "yyy"\)/);
