@@ -87,9 +87,10 @@ async function part1(corpus: string): Promise<string[]> {
     const bandsUs = microseconds(() => queries.forEach((h) => bands.topK(h, K)), queries.length);
     let nodes = 0;
     const treeUs = microseconds(() => queries.forEach((h) => (nodes += tree.topK(h, K).scored)), queries.length);
-    const index = new OutputIndex(softmax.output, V);
+    const index = OutputIndex.build(softmax.output, softmax.vocabulary.words);
+    index.setEf(64);
     const found = queries.map(() => [] as number[]);
-    const indexUs = microseconds(() => queries.forEach((h, q) => (found[q] = index.topK(h, K, 64).map((t) => t.word))), queries.length);
+    const indexUs = microseconds(() => queries.forEach((h, q) => (found[q] = index.topK(h, K).map((t) => t.word))), queries.length);
     let hits = 0;
     let firsts = 0;
     found.forEach((words, q) => {

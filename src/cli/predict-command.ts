@@ -6,8 +6,8 @@ import { Model, distributionOf } from '../query/model.js';
 import { answerPrediction, type PredictAnswer } from '../query/query-answers.js';
 import { scorePredictions } from '../query/prediction-eval.js';
 import { suggestSpellings } from '../query/similar-words.js';
-import { sampleRows } from '../query/ef-tuning.js';
-import { OutputIndex } from '../query/output-index.js';
+import { OutputIndex, outputIndexPath } from '../query/output-index.js';
+import { createCountProgress } from './progress.js';
 import { formatScores, positiveInteger, readQueries } from './query-arguments.js';
 
 interface PredictArgs {
@@ -65,7 +65,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       if (model.options.model !== 'sg') throw new UserError('--given predicts a word\'s context, which skip-gram models learn; this model is CBOW: give its context words instead');
       if (args.context.length > 0) throw new UserError(`--given ${args.given} predicts the words around it: drop the other words (${args.context.join(' ')})`);
     }
-    const indexed = args.index ? openOutputIndex(model, k) : undefined;
+    const indexed = args.index ? await openOutputIndex(args.model, model, k) : undefined;
     let failures = 0;
     const answer = (words: string[]) => {
       if (indexed) {
@@ -98,19 +98,21 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   },
 };
 
-/** The inner-product index over the model's output rows, its ef tuned on contexts of the model's own words. */
-function openOutputIndex(model: Model, k: number): OutputIndex {
-  let index: OutputIndex;
+/** The inner-product index over the model's output rows: read from beside the model, or built, tuned and saved there. */
+async function openOutputIndex(modelPath: string, model: Model, k: number): Promise<OutputIndex> {
+  const progress = createCountProgress('indexing output rows');
+  let opened;
   try {
-    index = new OutputIndex(model.output, model.words.length);
+    opened = await OutputIndex.open(modelPath, model, k, (done, total) => progress.update(done, total));
   } catch (error) {
     if (error instanceof RangeError) throw new UserError(`--index: ${error.message}; drop --index`);
     throw error;
+  } finally {
+    progress.stop();
   }
-  // The input vectors of words spread over the vocabulary, frequent and rare alike.
-  const queries = sampleRows(model.words.length, 200).map((row) => model.inputOf([row]));
-  const tuning = index.tune(queries, (h) => model.search.topK(h, k).top.map((t) => t.word), Math.min(k, model.words.length));
-  process.stderr.write(`w2v: index over ${model.words.length} output rows: ef ${tuning.ef} reaches recall@${tuning.k} ${tuning.recall.toFixed(3)} against the exact top-${tuning.k} on ${tuning.sample} contexts\n`);
+  const { index, tuning, built } = opened;
+  const measured = tuning ? `: ef ${tuning.ef} reaches recall@${tuning.k} ${tuning.recall.toFixed(3)} against the exact top-${tuning.k} on ${tuning.sample} contexts` : `: ef ${index.ef}`;
+  process.stderr.write(`w2v: ${built ? 'built' : 'read'} ${outputIndexPath(modelPath)} over ${model.words.length} output rows${measured}\n`);
   return index;
 }
 

@@ -20,6 +20,9 @@ export interface IndexParams {
   seed: number;
 }
 
+/** How the index compares a query with its rows. */
+export type IndexSpace = 'cosine' | 'ip';
+
 /** Told how many of `total` words have been added to the graph. */
 export type IndexBuildProgress = (done: number, total: number) => void;
 
@@ -37,7 +40,8 @@ export const DEFAULT_INDEX_PARAMS: Readonly<IndexParams> = Object.freeze({ M: 32
 export interface IndexSidecar {
   format: 'w2v-hnsw';
   version: typeof SIDECAR_VERSION;
-  space: 'cosine';
+  /** cosine: the input vectors, for neighbours; ip (inner product): an output layer's rows, for prediction. */
+  space: IndexSpace;
   dim: number;
   count: number;
   M: number;
@@ -88,7 +92,10 @@ function checkParams(params: IndexParams): void {
   check('seed', params.seed, 0, 0x7fffffff);
 }
 
-/** A thin typed wrapper over hnswlib-node's HierarchicalNSW in cosine space; labels are row numbers. */
+/**
+ * A thin typed wrapper over hnswlib-node's HierarchicalNSW, in cosine space (input vectors) or
+ * inner-product space (an output layer's rows); labels are row numbers.
+ */
 export class NearestIndex {
   /** hnswlib-node takes plain arrays only; one is reused so a query allocates nothing for its input. */
   private readonly scratch: number[];
@@ -97,6 +104,7 @@ export class NearestIndex {
     private readonly hnsw: hnswlib.HierarchicalNSW,
     readonly words: readonly string[],
     readonly params: IndexParams,
+    readonly space: IndexSpace,
   ) {
     this.scratch = new Array<number>(hnsw.getNumDimensions()).fill(0);
   }
@@ -111,27 +119,38 @@ export class NearestIndex {
 
   /** `onProgress` hears how many of the words are in the graph, every few thousand and at the end. */
   static build(embeddings: Embeddings, params: Partial<IndexParams> = {}, onProgress?: IndexBuildProgress): NearestIndex {
+    return NearestIndex.fromRows('cosine', { words: embeddings.words, dim: embeddings.dim, row: (i) => embeddings.unitRow(i) }, params, onProgress);
+  }
+
+  /** An index over `rows.words.length` rows in `space`; row i is label i. */
+  static fromRows(
+    space: IndexSpace,
+    rows: { words: readonly string[]; dim: number; row(i: number): ArrayLike<number> },
+    params: Partial<IndexParams> = {},
+    onProgress?: IndexBuildProgress,
+  ): NearestIndex {
     const full = { ...DEFAULT_INDEX_PARAMS, ...definedOnly(params) };
     checkParams(full);
-    if (embeddings.size === 0) throw new UserError('cannot index an empty set of vectors');
-    const hnsw = new hnswlib.HierarchicalNSW('cosine', embeddings.dim);
-    hnsw.initIndex(embeddings.size, full.M, full.efConstruction, full.seed);
-    const point = new Array<number>(embeddings.dim);
-    for (let i = 0; i < embeddings.size; i++) {
-      const row = embeddings.unitRow(i);
+    const size = rows.words.length;
+    if (size === 0) throw new UserError('cannot index an empty set of vectors');
+    const hnsw = new hnswlib.HierarchicalNSW(space, rows.dim);
+    hnsw.initIndex(size, full.M, full.efConstruction, full.seed);
+    const point = new Array<number>(rows.dim);
+    for (let i = 0; i < size; i++) {
+      const row = rows.row(i);
       for (let j = 0; j < point.length; j++) point[j] = row[j];
       hnsw.addPoint(point, i);
-      if (onProgress && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === embeddings.size)) onProgress(i + 1, embeddings.size);
+      if (onProgress && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === size)) onProgress(i + 1, size);
     }
     hnsw.setEf(full.ef);
-    return new NearestIndex(hnsw, embeddings.words, full);
+    return new NearestIndex(hnsw, rows.words, full, space);
   }
 
   /** Loads an index and its sidecar; ef is set from the sidecar unless `ef` overrides it. */
   static async load(indexPath: string, options: { ef?: number } = {}): Promise<{ index: NearestIndex; sidecar: IndexSidecar }> {
     const sidecar = await readSidecar(indexPath);
     await verifyIndexFile(indexPath, sidecar);
-    const hnsw = new hnswlib.HierarchicalNSW('cosine', sidecar.dim);
+    const hnsw = new hnswlib.HierarchicalNSW(sidecar.space, sidecar.dim);
     try {
       await hnsw.readIndex(indexPath);
     } catch (error) {
@@ -143,7 +162,7 @@ export class NearestIndex {
     const params = { M: sidecar.M, efConstruction: sidecar.efConstruction, ef: options.ef ?? sidecar.ef, seed: sidecar.seed };
     checkParams(params);
     hnsw.setEf(params.ef);
-    return { index: new NearestIndex(hnsw, sidecar.words, params), sidecar };
+    return { index: new NearestIndex(hnsw, sidecar.words, params, sidecar.space), sidecar };
   }
 
   get size(): number {
@@ -190,7 +209,7 @@ export class NearestIndex {
     const sidecar: IndexSidecar = {
       format: 'w2v-hnsw',
       version: SIDECAR_VERSION,
-      space: 'cosine',
+      space: this.space,
       dim: this.hnsw.getNumDimensions(),
       count: this.size,
       M: this.params.M,
@@ -234,7 +253,7 @@ const isHex = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-
 
 function wellFormed(s: IndexSidecar): boolean {
   return (
-    s.space === 'cosine' &&
+    (s.space === 'cosine' || s.space === 'ip') &&
     isCount(s.dim, 1) && isCount(s.count, 1) && isCount(s.M, 2) && isCount(s.efConstruction, 1) && isCount(s.ef, 1) && isCount(s.seed) &&
     Array.isArray(s.words) && s.words.length === s.count && s.words.every((w) => typeof w === 'string') &&
     typeof s.vectors === 'object' && s.vectors !== null && typeof s.vectors.file === 'string' && isCount(s.vectors.size) && isHex(s.vectors.sha256) &&
@@ -305,7 +324,12 @@ export async function buildIndexFile(
 }
 
 /** Why a saved index cannot serve a vectors file, or null when it can. */
-export async function staleReason(indexPath: string, vectorsPath: string, embeddings: Embeddings): Promise<string | null> {
+export async function staleReason(
+  indexPath: string,
+  vectorsPath: string,
+  embeddings: Pick<Embeddings, 'dim' | 'size'>,
+  space: IndexSpace = 'cosine',
+): Promise<string | null> {
   let sidecar: IndexSidecar;
   try {
     await fsp.access(indexPath);
@@ -315,6 +339,7 @@ export async function staleReason(indexPath: string, vectorsPath: string, embedd
     if (error instanceof UserError) return error.message;
     throw error;
   }
+  if (sidecar.space !== space) return `the index is in ${sidecar.space} space, not ${space}`;
   if (sidecar.dim !== embeddings.dim || sidecar.count !== embeddings.size) return 'the vectors changed shape since the index was built';
   if ((await fileSha256(vectorsPath)) !== sidecar.vectors.sha256) return 'the vectors file changed since the index was built';
   return null;

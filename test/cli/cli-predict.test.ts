@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { MAIN, assertOneLineFailure, w2v } from '../support/cli.js';
@@ -86,7 +86,14 @@ describe('w2v train --save-model and w2v predict', () => {
     assert.equal(trained.code, 0, trained.stderr);
     const r = w2v('predict', softmax, 't7w1', 't7w4', '-k', '5', '--index', '--json');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^w2v: index over 48 output rows: ef \d+ reaches recall@5 (0\.9[89]\d|1\.000) against the exact top-5 on 48 contexts\n$/);
+    assert.match(r.stderr, /^w2v: built \S+softmax\.w2vmodel\.output\.hnsw over 48 output rows: ef (\d+) reaches recall@5 (0\.9[89]\d|1\.000) against the exact top-5 on 48 contexts$/m);
+    // The second run reads the index and what was measured from beside the model.
+    const again = w2v('predict', softmax, 't7w1', '-k', '5', '--index', '--json');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^w2v: read \S+softmax\.w2vmodel\.output\.hnsw over 48 output rows: ef \d+ reaches recall@5/m);
+    const sidecar = JSON.parse(readFileSync(`${softmax}.output.hnsw.json`, 'utf8'));
+    assert.equal(sidecar.space, 'ip');
+    assert.equal(sidecar.tuning.k, 5);
     const answer = JSON.parse(r.stdout);
     assert.equal(answer.search, 'index');
     const exact = JSON.parse(w2v('predict', softmax, 't7w1', 't7w4', '-k', '5', '--json').stdout);
