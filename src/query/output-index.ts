@@ -18,8 +18,8 @@ const TUNING_CONTEXTS = 200;
  * in the other space), then the candidates rescored exactly. It ranks by score, which orders the
  * probabilities for exp and sig activations and for nce, sampled and ns, and for dsoftmax too (a
  * band's row is zero outside its block). It does not serve hs (a tree, searched exactly) nor the
- * Taylor softmax, whose 1 + z + z²/2 grows again below z = −1, so it does not rank by the score. It gives the
- * ranking, not the normaliser: probabilities need the full pass.
+ * Taylor softmax, whose 1 + z + z²/2 grows again below z = −1, so it does not rank by the score.
+ * It gives the ranking, not the normaliser: probabilities need the full pass.
  */
 export class OutputIndex {
   private constructor(
