@@ -27,7 +27,7 @@ import { checkWritableOutput } from './writable-output.js';
 type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands'>>;
 
 const TRAIN_OPTION_KEYS = [
-  'model', 'loss', 'hsTree', 'activation', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
+  'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
   'encodingErrors',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
@@ -88,8 +88,9 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       'hs-tree': { choices: ['huffman', 'balanced'] as const, describe: 'hs: Huffman tree (C word2vec) or a balanced tree of depth ⌈log2 V⌉ [default: huffman]' },
       activation: {
         choices: ACTIVATIONS,
-        describe: 'softmax, dsoftmax: exp (softmax), sig (sigsoftmax), taylor (second-order Taylor softmax) [default: exp]',
+        describe: 'softmax, dsoftmax: exp (softmax), sig (sigsoftmax), taylor (Taylor softmax, of --taylor-order) [default: exp]',
       },
+      'taylor-order': { type: 'number', describe: 'activation taylor: the order n of Σ_{k≤n} z^k/k!, even from 2 to 10 [default: 2]' },
       margin: { type: 'number', describe: 'softmax, dsoftmax: lower the target\'s score by this before normalising (soft-margin) [default: 0]' },
       bands: {
         type: 'string',

@@ -46,6 +46,8 @@ export const HeaderField = {
   /** The first output row of that copy, and how many rows it holds (0: no copy) */
   copyFirstRow: 96,
   copyRows: 100,
+  /** The Taylor softmax's order n (activation taylor): the terms z^k/k! summed for k ≤ n */
+  taylorOrder: 104,
 } as const;
 export const HEADER_BYTES = 128;
 

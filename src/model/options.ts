@@ -20,7 +20,7 @@ export const CORRECTED_LOSSES: readonly LossType[] = ['nce', 'sampled'];
 /** Losses that normalise over the whole vocabulary, and so take an `--activation` and `--margin`. */
 export const EXACT_LOSSES: readonly LossType[] = ['softmax', 'dsoftmax'];
 export type HsTree = 'huffman' | 'balanced';
-/** exp: softmax; sig: sigsoftmax, exp(z)·σ(z); taylor: second-order Taylor softmax, 1 + z + z²/2. */
+/** exp: softmax; sig: sigsoftmax, exp(z)·σ(z); taylor: Taylor softmax of order n, Σ_{k≤n} z^k/k! (n = 2: 1 + z + z²/2). */
 export type Activation = 'exp' | 'sig' | 'taylor';
 export const ACTIVATIONS = ['exp', 'sig', 'taylor'] as const satisfies readonly Activation[];
 
@@ -49,6 +49,8 @@ export interface TrainOptions {
   hsTree: HsTree;
   /** softmax and dsoftmax only: how scores become probabilities. */
   activation: Activation;
+  /** activation taylor only: the order n, even from 2 to 10, so that the series is positive for every z. */
+  taylorOrder: number;
   /** softmax and dsoftmax only: the target's score is lowered by this before normalising (soft-margin). */
   margin: number;
   /** dsoftmax only: the frequency bands, shares summing to 1. */
@@ -99,6 +101,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   loss: 'ns',
   hsTree: 'huffman',
   activation: 'exp',
+  taylorOrder: 2,
   margin: 0,
   bands: DEFAULT_BANDS as Band[],
   dim: 100,
@@ -151,6 +154,9 @@ function refuseOutOfPlace(loss: LossType, defined: Partial<TrainOptions>): void 
   if (defined.hsTree !== undefined) only('hs-tree', ['hs']);
   if (defined.activation !== undefined) only('activation', EXACT_LOSSES);
   if (defined.margin !== undefined) only('margin', EXACT_LOSSES);
+  if (defined.taylorOrder !== undefined && (defined.activation ?? DEFAULT_TRAIN_OPTIONS.activation) !== 'taylor') {
+    throw new UserError('--taylor-order is the order of the Taylor softmax: give it with --activation taylor, or drop it');
+  }
   if (defined.bands !== undefined) only('bands', ['dsoftmax']);
   if (defined.negative !== undefined && defined.negative !== 0) only('negative', SAMPLING_LOSSES);
 }
@@ -200,6 +206,9 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   requireInteger('window', options.window, 1, 1000);
   requireInteger('negative', options.negative, SAMPLING_LOSSES.includes(options.loss) ? 1 : 0, 1000);
   requireNumber('margin', options.margin, 0, 100);
+  if (!Number.isInteger(options.taylorOrder) || options.taylorOrder < 2 || options.taylorOrder > 10 || options.taylorOrder % 2 !== 0) {
+    throw new UserError(`--taylor-order must be even, from 2 to 10 (an odd order's series goes negative), got ${options.taylorOrder}`);
+  }
   if (options.loss === 'dsoftmax') validateBands(options.bands, options.dim);
   requireInteger('min-count', options.minCount, 1);
   requireInteger('max-vocab', options.maxVocab, 0);

@@ -11,6 +11,8 @@ export interface OutputLayer {
   loss: LossType;
   /** How the exact softmax losses turn scores into probabilities (exp for the others). */
   activation: Activation;
+  /** The Taylor softmax's order (activation taylor; 2 where absent). */
+  taylorOrder?: number;
   dim: number;
   /** Row j (stride floats apart): word j's output vector, or inner node j's for hs. */
   weights: Float32Array;
@@ -22,9 +24,9 @@ export interface OutputLayer {
 }
 
 /** The objective each loss minimises, as the report names it; the figure is its mean per prediction. */
-export function describeObjective(loss: LossType, activation: Activation, margin: number): string {
+export function describeObjective(loss: LossType, activation: Activation, margin: number, taylorOrder = 2): string {
   const shifted = margin > 0 ? `, target score lowered by ${margin}` : '';
-  const normaliser = { exp: 'softmax', sig: 'sigsoftmax', taylor: 'Taylor softmax' }[activation];
+  const normaliser = { exp: 'softmax', sig: 'sigsoftmax', taylor: `Taylor softmax of order ${taylorOrder}` }[activation];
   switch (loss) {
     case 'ns': return '-log σ(s_w) - Σ log σ(-s_n) over the noise words (negative sampling)';
     case 'hs': return '-log P(w) as the product of binary decisions on its tree path (hierarchical softmax)';
@@ -70,7 +72,7 @@ export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: n
       let z = 0;
       const row = j * stride + band.dimOffset;
       for (let i = 0; i < band.dims; i++) z += h[band.dimOffset + i] * weights[row + i];
-      logA[j] = activation === 'exp' ? z : activation === 'sig' ? z - softplus(-z) : Math.log(1 + z + (z * z) / 2);
+      logA[j] = activation === 'exp' ? z : activation === 'sig' ? z - softplus(-z) : Math.log(taylorActivation(z, layer.taylorOrder ?? 2));
     }
   }
   let top = -Infinity;
@@ -78,6 +80,17 @@ export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: n
   let sum = 0;
   for (let j = 0; j < V; j++) sum += Math.exp(logA[j] - top);
   return logA[word] - top - Math.log(sum);
+}
+
+/** Σ_{k≤n} z^k/k!, the Taylor softmax's activation (positive for even n). */
+export function taylorActivation(z: number, n: number): number {
+  let sum = 1;
+  let term = 1;
+  for (let k = 1; k <= n; k++) {
+    term *= z / k;
+    sum += term;
+  }
+  return sum;
 }
 
 function softplus(x: number): number {

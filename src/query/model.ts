@@ -26,14 +26,14 @@ export interface PredictionAnswer {
  * a distribution over the vocabulary; for ns the scores are normalised as a softmax, as gensim's
  * predict_output_word does, which is not what negative sampling trained.
  */
-export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation'>): string {
+export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation' | 'taylorOrder'>): string {
   switch (options.loss) {
     case 'hs': return 'hierarchical softmax: the product of the decisions on the word\'s tree path';
     case 'ns': return 'negative sampling scores normalised as a softmax over the vocabulary (gensim\'s predict_output_word); ns does not train a distribution';
     case 'nce': return 'noise-contrastive estimation: exp(score) normalised over the vocabulary';
     case 'sampled': return 'sampled softmax: exp(score) normalised over the vocabulary';
     default: {
-      const name = { exp: 'softmax', sig: 'sigsoftmax', taylor: 'Taylor softmax' }[options.activation];
+      const name = { exp: 'softmax', sig: 'sigsoftmax', taylor: `Taylor softmax of order ${options.taylorOrder ?? 2}` }[options.activation];
       return `${options.loss === 'dsoftmax' ? 'differentiated ' : ''}${name} over the vocabulary, normalised as trained (the margin is left out)`;
     }
   }

@@ -1,7 +1,7 @@
 import type { BandLayout } from '../model/bands.js';
 import { singleBand } from '../model/bands.js';
 import { EXACT_LOSSES } from '../model/options.js';
-import type { OutputLayer } from '../model/output-layer.js';
+import { taylorActivation, type OutputLayer } from '../model/output-layer.js';
 import { DotKernel } from './dot-kernel.js';
 
 /** One predicted word: its row, and its probability under the model's output layer. */
@@ -110,7 +110,7 @@ export class OutputSearch {
   private logActivation(z: number): number {
     if (this.activation === 'exp') return z;
     if (this.activation === 'sig') return z - softplus(-z);
-    return Math.log(1 + z + (z * z) / 2);
+    return Math.log(taylorActivation(z, this.layer.taylorOrder ?? 2));
   }
 
   /** ln of every word's activation (not yet normalised), band by band. */

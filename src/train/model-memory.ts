@@ -16,6 +16,7 @@ export function createModel(corpus: EncodedCorpus, options: TrainOptions, worker
     model: options.model,
     loss: options.loss,
     activation: options.activation,
+    taylorOrder: options.taylorOrder,
     margin: options.margin,
     bands,
     window: options.window,

@@ -64,6 +64,8 @@ export interface ModelShape {
   model: ModelType;
   loss: LossType;
   activation: Activation;
+  /** The Taylor softmax's order (activation taylor). */
+  taylorOrder: number;
   margin: number;
   window: number;
   negative: number;
@@ -221,6 +223,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.syncEvery, privateRows.syncEvery);
   set(HeaderField.copyFirstRow, privateRows.first);
   set(HeaderField.copyRows, privateRows.rows);
+  set(HeaderField.taylorOrder, shape.taylorOrder);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);

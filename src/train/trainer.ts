@@ -113,7 +113,7 @@ async function train(
     if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
-    const objective = describeObjective(options.loss, options.activation, options.margin);
+    const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
     observer.onPhase?.(
       'train',
       `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
@@ -196,6 +196,7 @@ async function train(
       output: {
         loss: options.loss,
         activation: options.activation,
+        taylorOrder: options.taylorOrder,
         dim: options.dim,
         weights: output,
         stride: layout.stride,
@@ -215,7 +216,7 @@ function lossLabel(options: TrainOptions): string {
   const details: string[] = [];
   if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
   if (EXACT_LOSSES.includes(options.loss)) {
-    if (options.activation !== 'exp') details.push(options.activation);
+    if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
   }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;

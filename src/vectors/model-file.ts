@@ -134,7 +134,7 @@ export async function readModelFile(file: string): Promise<SavedModel> {
     dim,
     stride,
     vectors: f32('input'),
-    output: { loss: options.loss, activation: options.activation, dim, weights: f32('output'), stride, tree, bands: header.bands },
+    output: { loss: options.loss, activation: options.activation, taylorOrder: options.taylorOrder ?? 2, dim, weights: f32('output'), stride, tree, bands: header.bands },
     noise: sections.has('noise') ? f32('noise') : undefined,
     epochLosses: header.epochLosses,
   };

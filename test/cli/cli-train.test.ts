@@ -217,6 +217,9 @@ describe('w2v train', () => {
       { name: '--margin with --loss nce', message: /--margin does not apply to --loss nce/, args: (c) => [c.corpus, '--loss', 'nce', '--margin', '0.5'] },
       { name: '--bands with --loss softmax', message: /--bands does not apply to --loss softmax/, args: (c) => [c.corpus, '--loss', 'softmax', '--bands', '0.5:0.5,0.5:0.5'] },
       { name: '--negative with --loss softmax', message: /--negative does not apply to --loss softmax/, args: (c) => [c.corpus, '--loss', 'softmax', '--negative', '5'] },
+      { name: 'an odd --taylor-order', message: /--taylor-order must be even, from 2 to 10 \(an odd order's series goes negative\), got 3/, args: (c) => [c.corpus, '--loss', 'softmax', '--activation', 'taylor', '--taylor-order', '3'] },
+      { name: '--taylor-order 12', message: /--taylor-order must be even, from 2 to 10/, args: (c) => [c.corpus, '--loss', 'softmax', '--activation', 'taylor', '--taylor-order', '12'] },
+      { name: '--taylor-order without --activation taylor', message: /--taylor-order is the order of the Taylor softmax: give it with --activation taylor/, args: (c) => [c.corpus, '--loss', 'softmax', '--taylor-order', '4'] },
       { name: 'unreadable --bands', message: /--bands: cannot read \"half\"/, args: (c) => [c.corpus, '--loss', 'dsoftmax', '--bands', 'half'] },
       { name: '--loss foo', message: /foo/, args: (c) => [c.corpus, '--loss', 'foo'] },
       // Fails while writing: the temporary vectors file must be removed.

@@ -6,6 +6,7 @@ import { readSlotResults } from '../../src/train/shared-memory.js';
 import { HeaderField, SlotField } from '../../src/kernel/layout.js';
 import type { Activation, LossType } from '../../src/model/options.js';
 import { LOSS_CASES, makeKernelModel, type KernelModel, type KernelModelSpec } from '../support/kernel-model.js';
+import { taylorActivation } from '../../src/model/output-layer.js';
 
 // Each loss's step, checked against the finite-difference gradient of its objective written out
 // here independently, in float64, straight from its definition.
@@ -41,7 +42,7 @@ function dotRange(a: Float64Array, b: Float64Array, from: number, to: number): n
 }
 
 /** The objective of one prediction of TARGET, by definition. */
-function objective(loss: LossType, activation: Activation, margin: number, s: Snapshot): number {
+function objective(loss: LossType, activation: Activation, margin: number, s: Snapshot, taylorOrder = 2): number {
   const z = (j: number) => dotRange(s.h, s.out[j], 0, DIM);
   switch (loss) {
     case 'ns':
@@ -69,7 +70,7 @@ function objective(loss: LossType, activation: Activation, margin: number, s: Sn
         for (let j = band.first; j < band.end; j++) {
           let score = dotRange(s.h, s.out[j], band.offset, Math.min(DIM, band.offset + band.width));
           if (j === TARGET) score -= margin;
-          logA[j] = activation === 'exp' ? score : activation === 'sig' ? score - softplus(-score) : Math.log(1 + score + (score * score) / 2);
+          logA[j] = activation === 'exp' ? score : activation === 'sig' ? score - softplus(-score) : Math.log(taylorActivation(score, taylorOrder));
         }
       }
       return logSumExp(logA) - logA[TARGET];
@@ -143,7 +144,7 @@ describe('every loss steps along the negative gradient of its objective', () => 
       const before = snapshot(m, spec);
       const activation = spec.activation ?? 'exp';
       const margin = spec.margin ?? 0;
-      const expected = objective(spec.loss, activation, margin, before);
+      const expected = objective(spec.loss, activation, margin, before, spec.taylorOrder);
 
       const kernel = createReferenceKernel(m.memory);
       // A step of size 0 measures the objective where it stands (later terms of a sequential
@@ -161,9 +162,9 @@ describe('every loss steps along the negative gradient of its objective', () => 
       const check = (actualStep: number, read: () => number, write: (v: number) => void, what: string) => {
         const x = read();
         write(x + eps);
-        const up = objective(spec.loss, activation, margin, before);
+        const up = objective(spec.loss, activation, margin, before, spec.taylorOrder);
         write(x - eps);
-        const down = objective(spec.loss, activation, margin, before);
+        const down = objective(spec.loss, activation, margin, before, spec.taylorOrder);
         write(x);
         const gradient = (up - down) / (2 * eps);
         const step = actualStep / ALPHA;

@@ -12,6 +12,7 @@ export interface KernelModelSpec {
   vocab: number;
   dim: number;
   activation?: Activation;
+  taylorOrder?: number;
   margin?: number;
   hsTree?: HsTree;
   bands?: readonly Band[];
@@ -53,6 +54,11 @@ export const LOSS_CASES: ReadonlyArray<{ name: string; loss: LossType } & Partia
   { name: 'softmax (sigsoftmax)', loss: 'softmax', activation: 'sig' },
   { name: 'softmax (Taylor)', loss: 'softmax', activation: 'taylor' },
   { name: 'softmax (SM-Taylor)', loss: 'softmax', activation: 'taylor', margin: 0.5 },
+  { name: 'softmax (Taylor, order 4)', loss: 'softmax', activation: 'taylor', taylorOrder: 4 },
+  { name: 'softmax (Taylor, order 6)', loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
+  { name: 'softmax (Taylor, order 10)', loss: 'softmax', activation: 'taylor', taylorOrder: 10 },
+  { name: 'softmax (SM-Taylor, order 4)', loss: 'softmax', activation: 'taylor', taylorOrder: 4, margin: 0.5 },
+  { name: 'dsoftmax (Taylor, order 6)', loss: 'dsoftmax', activation: 'taylor', taylorOrder: 6 },
   { name: 'dsoftmax', loss: 'dsoftmax' },
   { name: 'dsoftmax (sigsoftmax)', loss: 'dsoftmax', activation: 'sig' },
 ];
@@ -65,7 +71,7 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
   const { tree, bands } = tables;
   const tokens = spec.tokens ?? randomSentences(vocab, spec.seed ?? 42);
   const layout = planLayout({
-    vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', margin: spec.margin ?? 0, bands,
+    vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', taylorOrder: spec.taylorOrder ?? 2, margin: spec.margin ?? 0, bands,
     window: spec.window ?? 4, negative, sharedNegatives: spec.sharedNegatives ?? true, maxSentenceLength: 1000,
     huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1,
   });

@@ -54,7 +54,7 @@ describe('training learns planted structure', () => {
   const settings = { dim: 24, window: 4, minCount: 1, sample: 0, workers: 2, seed: 11 } as const;
   const cases = [
     { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
-    { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 },
+    { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 }, { loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
     { loss: 'dsoftmax', dim: 32 },
   ] as const;
   for (const model of ['sg', 'cbow'] as const) {

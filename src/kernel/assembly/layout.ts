@@ -26,6 +26,7 @@ export const H_BAND_COUNT: usize = 88;
 export const H_SYNC_EVERY: usize = 92;
 export const H_COPY_FIRST_ROW: usize = 96;
 export const H_COPY_ROWS: usize = 100;
+export const H_TAYLOR_ORDER: usize = 104;
 
 export const S_WORDS_SEEN: usize = 0;
 export const S_WORDS_TRAINED: usize = 8;

@@ -3,7 +3,7 @@
 import {
   H_ACTIVATION, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
   H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH,
-  H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_COPY_FIRST_ROW, H_COPY_ROWS, H_VOCAB_SIZE, H_WINDOW,
+  H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_COPY_FIRST_ROW, H_COPY_ROWS, H_TAYLOR_ORDER, H_VOCAB_SIZE, H_WINDOW,
   S_ACTIVATIONS, S_HIDDEN, S_HIDDEN_ERROR, S_LOSS_SUM, S_NEGATIVES, S_OUTPUT_COPY, S_OUTPUT_SNAPSHOT, S_PREDICTIONS,
   S_SCORES,
 } from './layout';
@@ -28,6 +28,7 @@ export let outputCopy: usize = 0;
 export let outputSnapshot: usize = 0;
 export let copyFirstRow: u32 = 0;
 export let copyRows: u32 = 0;
+export let taylorOrder: u32 = 2;
 export let syncEvery: u32 = 0;
 export let keepProbability: usize = 0;
 export let aliasProbability: usize = 0;
@@ -68,6 +69,7 @@ export function loadState(header: usize, slot: usize): void {
   outputSnapshot = load<u32>(slot + S_OUTPUT_SNAPSHOT);
   copyFirstRow = load<u32>(header + H_COPY_FIRST_ROW);
   copyRows = load<u32>(header + H_COPY_ROWS);
+  taylorOrder = load<u32>(header + H_TAYLOR_ORDER);
   syncEvery = load<u32>(header + H_SYNC_EVERY);
   keepProbability = load<u32>(header + H_KEEP_PROBABILITY);
   aliasProbability = load<u32>(header + H_ALIAS_PROBABILITY);

@@ -30,6 +30,7 @@ export class KernelState {
   readonly outputSnapshot0: number;
   readonly copyFirstRow: number;
   readonly copyRows: number;
+  readonly taylorOrder: number;
   readonly syncEvery: number;
   sinceMerge = 0;
   readonly keep0: number;
@@ -76,6 +77,7 @@ export class KernelState {
     this.outputSnapshot0 = slotField('outputSnapshot');
     this.copyFirstRow = field('copyFirstRow');
     this.copyRows = field('copyRows');
+    this.taylorOrder = field('taylorOrder');
     this.syncEvery = field('syncEvery');
     this.keep0 = field('keepProbability') >> 2;
     this.aliasProbability0 = field('aliasProbability') >> 2;

@@ -6,14 +6,15 @@
 // lane is loaded once per four rows; (2) the activation of every score and their sum, in float64;
 // (3) every row's step, again four rows at a time. The activation turns a score z into an
 // unnormalised probability: exp (softmax), exp(z)·σ(z) (sigsoftmax, Kanai et al. 2018), or
-// 1 + z + z²/2 (second-order Taylor softmax, de Brébisson & Vincent 2016); the margin lowers the
-// target's score before normalising (soft-margin softmax; with taylor, SM-Taylor softmax).
+// Σ_{k≤n} z^k/k! (Taylor softmax of even order n: de Brébisson & Vincent 2016 used n = 2,
+// Banerjee et al. 2020 up to ten terms); the margin lowers the target's score before
+// normalising (soft-margin softmax; with taylor, SM-Taylor softmax).
 // Objective per prediction: -log p_w. The rows are this worker's copy of the output layer,
 // merged into the shared one every few predictions (output-copy.ts).
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
 import { dot, dot4, exp32, exp4, log64, sigmoid32, sigmoid4, softplus, updatePair, updatePair4 } from '../lanes';
 import { countPredictionForMerge, trainedRow } from '../output-copy';
-import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, scores, vocabSize } from '../state';
+import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, scores, taylorOrder, vocabSize } from '../state';
 
 // @ts-ignore: decorator
 @inline function bandField(band: u32, field: u32): u32 {
@@ -98,21 +99,29 @@ function activate(top: f32): f64 {
       sum += <f64>a;
     }
   } else {
-    // 1 + z + z²/2 ≥ 1/2; d log a / dz = (1 + z) / a.
-    const half = f32x4.splat(0.5);
+    // f_n(z) = Σ_{k≤n} z^k/k! > 0 for even n (n = 2: 1 + z + z²/2 ≥ 1/2); d log a / dz = f_{n-1} / f_n.
+    // f_{n-1} by Horner's rule, then the last term z^n/n!, in the order of the TypeScript twin.
+    const n = taylorOrder;
     for (let j: u32 = 0; j < groups; j += 4) {
       const z = v128.load(at(scores, j));
-      const zp = f32x4.add(one, z);
-      const a = f32x4.add(zp, f32x4.mul(f32x4.mul(z, z), half));
+      let below = one;
+      for (let i = n - 1; i >= 1; i--) below = f32x4.add(one, f32x4.div(f32x4.mul(z, below), f32x4.splat(<f32>i)));
+      let term = one;
+      for (let i: u32 = 1; i <= n; i++) term = f32x4.div(f32x4.mul(term, z), f32x4.splat(<f32>i));
+      const a = f32x4.add(below, term);
       v128.store(at(activations, j), a);
-      v128.store(at(scores, j), f32x4.div(zp, a));
+      v128.store(at(scores, j), f32x4.div(below, a));
       acc = widen(a, acc);
     }
     for (let j = groups; j < V; j++) {
       const z = load<f32>(at(scores, j));
-      const a = <f32>1 + z + z * z * <f32>0.5;
+      let below: f32 = 1;
+      for (let i = n - 1; i >= 1; i--) below = <f32>1 + (z * below) / <f32>i;
+      let term: f32 = 1;
+      for (let i: u32 = 1; i <= n; i++) term = (term * z) / <f32>i;
+      const a = below + term;
       store<f32>(at(activations, j), a);
-      store<f32>(at(scores, j), (<f32>1 + z) / a);
+      store<f32>(at(scores, j), below / a);
       sum += <f64>a;
     }
   }

@@ -6,6 +6,20 @@ import type { KernelState } from '../state.js';
 // The exact softmax and the differentiated softmax (bands); the twin of
 // src/kernel/assembly/losses/softmax.ts, which explains the method.
 
+/** Σ_{k≤n} z^k/k!, by Horner's rule in float32, as the SIMD kernel computes it. */
+export function taylorSeries(z: number, n: number): number {
+  let p = 1;
+  for (let i = n; i >= 1; i--) p = Math.fround(1 + Math.fround(Math.fround(z * p) / i));
+  return p;
+}
+
+/** z^n/n! in float32, as the SIMD kernel computes it. */
+export function taylorTerm(z: number, n: number): number {
+  let t = 1;
+  for (let i = 1; i <= n; i++) t = Math.fround(Math.fround(t * z) / i);
+  return t;
+}
+
 export function exactSoftmax(k: KernelState, input: number, word: number, alpha: number): void {
   const { f32, vocabSize: V } = k;
   const z = new Float32Array(V);
@@ -28,8 +42,10 @@ export function exactSoftmax(k: KernelState, input: number, word: number, alpha:
       a[j] = exp32(z[j] - top) * s;
       d[j] = 2 - s;
     } else {
-      a[j] = 1 + z[j] + z[j] * z[j] * 0.5;
-      d[j] = (1 + z[j]) / a[j];
+      // f_n(z) = Σ_{k≤n} z^k/k! > 0 for even n; d log f_n / dz = f_{n-1} / f_n.
+      const below = taylorSeries(z[j], k.taylorOrder - 1);
+      a[j] = Math.fround(below + taylorTerm(z[j], k.taylorOrder));
+      d[j] = below / a[j];
     }
     sum += a[j];
   }
