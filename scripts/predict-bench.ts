@@ -20,6 +20,7 @@ import { OutputSearch } from '../src/query/output-search.js';
 import { scorePredictions } from '../src/query/prediction-eval.js';
 import type { TrainOptions } from '../src/model/options.js';
 import { trainEmbeddings, type TrainedModel } from '../src/train/trainer.js';
+import { savedModelOf } from '../src/vectors/model-file.js';
 import { splitCorpus } from './study/corpus.js';
 import { DATA, ROOT, displayPath, requireInputs } from './paths.js';
 
@@ -120,16 +121,7 @@ async function part2(corpus: string): Promise<string[]> {
     let unigram = '';
     for (const loss of ['ns', 'hs', 'nce', 'sampled'] as const) {
       const trained = await trainEmbeddings([split.train], { model: 'cbow', loss, epochs: 5, workers: 2, seed: 1 });
-      const model = new Model({
-        options: trained.report.options,
-        words: trained.vocabulary.words,
-        counts: Array.from(trained.vocabulary.counts),
-        dim: trained.dim,
-        stride: trained.stride,
-        vectors: trained.vectors,
-        output: trained.output,
-        epochLosses: trained.report.epochs.map((e) => e.loss),
-      });
+      const model = new Model(savedModelOf(trained));
       const score = await scorePredictions(model, readSentences([split.heldOut], trained.report.options.maxSentenceLength));
       const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
       lines.push(`| ${loss}${loss === 'ns' ? ' (scores normalised)' : ''} | ${score.perplexity.toFixed(1)} | ${pct(score.top1)} | ${pct(score.top10)} | ${pct(score.oovShare)} | ${score.predictions.toLocaleString('en-US')} | ${Math.round(score.predictionsPerSecond).toLocaleString('en-US')} |`);

@@ -11,7 +11,7 @@ import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainO
 import type { TrainingObserver } from '../train/training-callbacks.js';
 import { resumeEmbeddings, trainEmbeddings } from '../train/trainer.js';
 import { reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
-import { writeModelFile } from '../vectors/model-file.js';
+import { savedModelOf, writeModelFile } from '../vectors/model-file.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
 import { commandName, shellWord } from './invocation.js';
 import { flagOf } from './option-names.js';
@@ -222,16 +222,7 @@ async function handler(args: TrainArgs): Promise<void> {
   const vectors = { words: model.vocabulary.words, dim: model.dim, vectors: model.vectors, stride: model.stride };
   await writeWord2vecFile(out, vectors, args.format);
   if (args.saveModel !== undefined) {
-    await writeModelFile(args.saveModel, {
-      options: model.report.options,
-      words: model.vocabulary.words,
-      counts: Array.from(model.vocabulary.counts),
-      dim: model.dim,
-      stride: model.stride,
-      vectors: model.vectors,
-      output: model.output,
-      epochLosses: model.report.epochs.map((e) => e.loss),
-    });
+    await writeModelFile(args.saveModel, savedModelOf(model));
   }
   const { report } = model;
   const exportSeconds = (performance.now() - exportStart) / 1000;

@@ -6,6 +6,7 @@ import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { ACTIVATIONS, LOSS_TYPES, SAMPLING_LOSSES, type TrainOptions } from '../model/options.js';
 import type { OutputLayer } from '../model/output-layer.js';
+import type { TrainedModel } from '../train/trainer.js';
 
 /**
  * A trained model: everything prediction needs, not only the input vectors. Framed as
@@ -53,6 +54,20 @@ export interface SavedModel {
   /** The noise distribution of the sampling losses. */
   noise?: Float32Array;
   epochLosses: number[];
+}
+
+/** What a model file keeps of a training run's result. */
+export function savedModelOf(trained: TrainedModel): Omit<SavedModel, 'noise'> {
+  return {
+    options: trained.report.options,
+    words: trained.vocabulary.words,
+    counts: Array.from(trained.vocabulary.counts),
+    dim: trained.dim,
+    stride: trained.stride,
+    vectors: trained.vectors,
+    output: trained.output,
+    epochLosses: trained.report.epochs.map((e) => e.loss),
+  };
 }
 
 /** The noise distribution q(w) that ns, nce and sampled drew from in training. */

@@ -10,7 +10,7 @@ import { logProbability, type OutputLayer } from '../../src/model/output-layer.j
 import { Model } from '../../src/query/model.js';
 import { OutputSearch } from '../../src/query/output-search.js';
 import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
-import { readModelFile, writeModelFile } from '../../src/vectors/model-file.js';
+import { readModelFile, savedModelOf, writeModelFile } from '../../src/vectors/model-file.js';
 import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
 
 let dir = '';
@@ -29,16 +29,7 @@ const LOSSES = [
 const label = (c: (typeof LOSSES)[number]) => Object.values(c).join(' ');
 
 function saveModel(model: TrainedModel, file: string): Promise<void> {
-  return writeModelFile(file, {
-    options: model.report.options,
-    words: model.vocabulary.words,
-    counts: Array.from(model.vocabulary.counts),
-    dim: model.dim,
-    stride: model.stride,
-    vectors: model.vectors,
-    output: model.output,
-    epochLosses: model.report.epochs.map((e) => e.loss),
-  });
+  return writeModelFile(file, savedModelOf(model));
 }
 
 describe('model files and prediction, for every loss', () => {
