@@ -34,7 +34,8 @@ function builder(yargs: Argv): Argv<PredictArgs> {
 }
 
 function formatAnswer(answer: PredictAnswer): string {
-  return `${answer.context.join(' ')}\n${formatScores(answer.predictions.map((p) => ({ word: p.word, value: p.probability.toPrecision(4) })))}\n`;
+  const searched = answer.nodesVisited === undefined ? '' : ` (tree search: ${answer.nodesVisited} nodes)`;
+  return `${answer.context.join(' ')}${searched}\n${formatScores(answer.predictions.map((p) => ({ word: p.word, value: p.probability.toPrecision(4) })))}\n`;
 }
 
 export const predictCommand: CommandModule<object, PredictArgs> = {

@@ -50,6 +50,8 @@ export interface PredictAnswer {
   unknown?: string[];
   /** How the probabilities are formed, for this model's loss. */
   distribution: string;
+  /** hs: the inner nodes whose decision the tree search computed (of vocabulary size − 1). */
+  nodesVisited?: number;
 }
 
 /**
@@ -61,6 +63,12 @@ export function answerPrediction(model: Model, words: readonly string[], k: numb
   const blank = words.indexOf('_');
   const window = model.options.window;
   const context = blank < 0 ? words : words.filter((w, i) => w !== '_' && Math.abs(i - blank) <= window);
-  const { context: known, predictions, unknown } = model.predict(context, k);
-  return { context: known, predictions, ...(unknown ? { unknown } : {}), distribution: distributionOf(model.options) };
+  const { context: known, predictions, unknown, scored } = model.predict(context, k);
+  return {
+    context: known,
+    predictions,
+    ...(unknown ? { unknown } : {}),
+    distribution: distributionOf(model.options),
+    ...(model.options.loss === 'hs' ? { nodesVisited: scored } : {}),
+  };
 }

@@ -28,7 +28,8 @@ describe('w2v train --save-model and w2v predict', () => {
     const r = w2v('predict', models.cbow, 't3w0', 't3w1', 'nosuchword', '-k', '4', '--json');
     assert.equal(r.code, 0, r.stderr);
     const answer = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(answer), ['context', 'predictions', 'unknown', 'distribution']);
+    assert.deepEqual(Object.keys(answer), ['context', 'predictions', 'unknown', 'distribution', 'nodesVisited']);
+    assert.ok(answer.nodesVisited >= 1 && answer.nodesVisited <= 47, `${answer.nodesVisited} of 47 inner nodes`);
     assert.deepEqual(answer.context, ['t3w0', 't3w1']);
     assert.deepEqual(answer.unknown, ['nosuchword']);
     assert.equal(answer.predictions.length, 4);
