@@ -13,7 +13,7 @@ import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, lastLine, measure } from './bench/measure.js';
 import { markdown, summarizeRuns, textTable, type Quality, type Row } from './bench/report.js';
 import { jobSettings, makeTools, MODES, TOOL_NAMES, type Job, type Mode, type ToolName } from './bench/tools.js';
-import { DATA, ROOT, requireInputs } from './paths.js';
+import { DATA, ROOT, displayPath, requireInputs } from './paths.js';
 
 
 const argv = yargs(hideBin(process.argv))
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const modes = [...new Set(argv.mode as Mode[])];
   const wanted = TOOL_NAMES.filter((t) => (argv.tools as ToolName[]).includes(t));
 
-  console.log(`corpus: ${argv.corpus} (preparing plain text in .bench/cache, not timed)`);
+  console.log(`corpus: ${displayPath(argv.corpus)} (preparing plain text in .bench/cache, not timed)`);
   const corpus = await prepareCorpus(argv.corpus, join(ROOT, '.bench/cache'));
   console.log(`corpus: ${corpus.tokens.toLocaleString('en-US')} tokens, ${corpus.bytes.toLocaleString('en-US')} bytes`);
   if (!python) console.log('note: no python3 with gensim, so gensim is skipped and quality is not scored');

@@ -12,7 +12,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LOSS_CONFIGS } from './losses/configs.js';
 import { dotKernelGflops, runLoss, type LossRun } from './losses/measure.js';
-import { DATA, ROOT, requireInputs } from './paths.js';
+import { DATA, ROOT, displayPath, requireInputs } from './paths.js';
 
 
 const argv = yargs(hideBin(process.argv))
@@ -49,7 +49,7 @@ for (const model of argv.models as Array<'sg' | 'cbow'>) {
 const dots = dotKernelGflops(runs[0]?.vocabularySize ?? argv['max-vocab'], argv.dim);
 
 const lines = [
-  `corpus ${argv.corpus}, vocabulary ${runs[0]?.vocabularySize}, dim ${argv.dim}, ${argv.workers} workers, one epoch (exact losses: ${argv.slice} words sg, ${4 * argv.slice} cbow)`,
+  `corpus ${displayPath(argv.corpus)}, vocabulary ${runs[0]?.vocabularySize}, dim ${argv.dim}, ${argv.workers} workers, one epoch (exact losses: ${argv.slice} words sg, ${4 * argv.slice} cbow)`,
   '',
   '| model | loss | words trained | train s | words/s | × softmax | predictions/s | GFLOP/s | loss/prediction |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',

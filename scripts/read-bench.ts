@@ -12,7 +12,7 @@ import { hideBin } from 'yargs/helpers';
 import { prepareCorpus } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
 import { median } from './bench/report.js';
-import { DATA, ROOT, W2V_MAIN, requireInputs } from './paths.js';
+import { DATA, ROOT, W2V_MAIN, displayPath, requireInputs } from './paths.js';
 
 const C_WORD2VEC = join(ROOT, 'node_modules/word2vec/src/word2vec');
 
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     rows.push(w2v, ...[c, gensim].filter((row) => row.seconds.length > 0));
   }
 
-  console.log(`corpus: ${argv.corpus} (${corpus.bytes} bytes), workers ${argv.workers}, ${argv.repeat} runs each, medians`);
+  console.log(`corpus: ${displayPath(argv.corpus)} (${corpus.bytes} bytes), workers ${argv.workers}, ${argv.repeat} runs each, medians`);
   console.log('| corpus | tool | seconds (median, range) | MB/s | words | vs C |');
   console.log('|---|---|---|---|---|---|');
   for (const row of rows) {
