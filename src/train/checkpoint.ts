@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomically } from '../base/atomic-file.js';
+import { writeAllBytes, writeFileAtomically } from '../base/atomic-file.js';
 import { UserError, openFailure } from '../base/errors.js';
 import type { TrainOptions } from '../model/options.js';
 import type { InitialVectorsSummary } from './initial-vectors.js';
@@ -84,10 +84,7 @@ export async function writeCheckpoint(file: string, checkpoint: Checkpoint): Pro
   prefix.writeUInt32LE(crc32(json), 16);
   prefix.writeUInt32LE(crc32(outputBytes, crc32(inputBytes)), 20);
   await writeFileAtomically(file, async (handle) => {
-    for (const part of [prefix, json, padding, inputBytes, outputBytes]) {
-      let done = 0;
-      while (done < part.length) done += (await handle.write(part, done, part.length - done)).bytesWritten;
-    }
+    for (const part of [prefix, json, padding, inputBytes, outputBytes]) await writeAllBytes(handle, part);
   });
 }
 
