@@ -28,7 +28,10 @@ export interface PhrasePassReport {
   /** Tokens read, and the words they make (the pass's input vocabulary). */
   tokens: number;
   words: number;
-  /** Distinct pairs of adjacent words counted. */
+  /**
+   * Distinct pairs of adjacent words counted: those of two words that can be in a phrase (seen
+   * min-count times or more, and with the default scoring fewer than tokens / threshold times).
+   */
   pairs: number;
   /** Pairs seen this many times or fewer were dropped when the table was full, so their counts are low (0: it never was). */
   prunedAtOrBelow: number;
@@ -53,11 +56,11 @@ export async function phrasePass(files: string[], write: (text: Uint8Array) => P
   const read = await readCorpus(files, { ...options, onProgress: options.onReadProgress });
   try {
     const counted = performance.now();
-    const table = new PhraseTable(ID_BLOCK_ENTRIES, options.maxPairs);
-    await overIds(read, table, 'count', options, async (entries) => table.countPairs(entries));
-    const written = performance.now();
-    table.useWords(read.words);
+    const table = new PhraseTable(ID_BLOCK_ENTRIES, options.maxPairs, Math.max(...read.partIds.map((ids) => ids.length)), read.words);
     table.useScoring(options.scoring, options.threshold, options.minCount, read.tokens);
+    await overIds(read, table, 'count', options, async (entries) => table.countPairs(entries));
+    table.markPhrases();
+    const written = performance.now();
     await overIds(read, table, 'write', options, async (entries) => {
       for (const piece of table.write(entries)) await write(piece);
     });

@@ -5,15 +5,16 @@ import type { WordTable } from './word-table.js';
 /** The exports of src/corpus/assembly/phrases.ts. */
 interface PhrasesModule {
   memory: WebAssembly.Memory;
-  init(blockEntries: number, outputBytes: number, maxPairs: number): void;
-  mapFor(count: number): number;
+  init(blockEntries: number, outputBytes: number, maxPairs: number, partWords: number, words: number, bytes: number): void;
+  mapAt(): number;
   inputAt(): number;
-  countPairs(entries: number): void;
-  wordsFor(words: number, bytes: number): number;
+  countsAt(): number;
   startsAt(): number;
   lengthsAt(): number;
   arenaAt(): number;
-  setScoring(kind: number, threshold: number, minCount: number, totalWords: number): void;
+  setScoring(kind: number, threshold: number, minCount: number, totalWords: number, words: number): void;
+  countPairs(entries: number): void;
+  markPhrases(): void;
   beginBlock(entries: number): void;
   emit(): number;
   blockDone(): number;
@@ -39,26 +40,42 @@ let compiled: WebAssembly.Module | undefined;
 
 /**
  * The bigram table and the writing pass of `w2v phrases`, in WebAssembly
- * (src/corpus/assembly/phrases.ts). Blocks of ids are copied into `input`; `useMap` says how the
- * part being read numbers its words.
- * Pairs are counted first, over the whole corpus; then `useWords` and `useScoring` set up the
- * writing pass, and `write` yields the phrased text of each block.
+ * (src/corpus/assembly/phrases.ts), for the words of one read corpus. In order: `useScoring`;
+ * the pairs counted over the whole corpus, block by block (`useMap` says how the part being read
+ * numbers its words, and each block is copied into `input`); `markPhrases`; then `write` yields
+ * the phrased text of each block, read again.
  */
 export class PhraseTable {
   private readonly wasm: PhrasesModule;
   private readonly blockEntries: number;
+  private readonly partWords: number;
+  private readonly words: number;
 
-  constructor(blockEntries: number, maxPairs: number) {
+  /** Blocks of `blockEntries` ids, at most `maxPairs` pairs, parts of at most `partWords` distinct words, the corpus's `words`. */
+  constructor(blockEntries: number, maxPairs: number, partWords: number, words: WordTable) {
     compiled ??= loadWasmModule('phrases');
     this.wasm = new WebAssembly.Instance(compiled).exports as unknown as PhrasesModule;
     this.blockEntries = blockEntries;
-    this.trapsAsUserErrors(() => this.wasm.init(blockEntries, OUTPUT_BYTES, maxPairs), maxPairs);
+    this.partWords = partWords;
+    this.words = words.size;
+    const { arena, starts, lengths } = words.bytes();
+    this.trapsAsUserErrors(() => this.wasm.init(blockEntries, OUTPUT_BYTES, maxPairs, partWords, words.size, arena.length), maxPairs);
+    const { buffer } = this.wasm.memory;
+    new Float64Array(buffer, this.wasm.countsAt(), words.size).set(words.counts.subarray(0, words.size));
+    new Int32Array(buffer, this.wasm.startsAt(), words.size).set(starts);
+    new Int32Array(buffer, this.wasm.lengthsAt(), words.size).set(lengths);
+    new Uint8Array(buffer, this.wasm.arenaAt(), arena.length).set(arena);
+  }
+
+  /** How pairs are scored; before any is counted, since it decides which words' pairs need counting. */
+  useScoring(scoring: PhraseScoring, threshold: number, minCount: number, totalWords: number): void {
+    this.wasm.setScoring(PHRASE_SCORINGS.indexOf(scoring), threshold, minCount, totalWords, this.words);
   }
 
   /** Uses `ids` (provisional id of the part → id in the corpus's word table) for the blocks that follow. */
   useMap(ids: Int32Array): void {
-    const at = this.trapsAsUserErrors(() => this.wasm.mapFor(ids.length));
-    new Int32Array(this.wasm.memory.buffer, at, ids.length).set(ids);
+    if (ids.length > this.partWords) throw new RangeError(`a part of ${ids.length} words, more than the ${this.partWords} the table was made for`);
+    new Int32Array(this.wasm.memory.buffer, this.wasm.mapAt(), ids.length).set(ids);
   }
 
   /** Where the next block goes; valid until the next call into the module (which may grow its memory). */
@@ -71,19 +88,9 @@ export class PhraseTable {
     this.trapsAsUserErrors(() => this.wasm.countPairs(entries));
   }
 
-  /** The words' counts and bytes, for the writing pass; call once, after every pair is counted. */
-  useWords(words: WordTable): void {
-    const { arena, starts, lengths } = words.bytes();
-    const countsAt = this.trapsAsUserErrors(() => this.wasm.wordsFor(words.size, arena.length));
-    const { buffer } = this.wasm.memory;
-    new Float64Array(buffer, countsAt, words.size).set(words.counts.subarray(0, words.size));
-    new Int32Array(buffer, this.wasm.startsAt(), words.size).set(starts);
-    new Int32Array(buffer, this.wasm.lengthsAt(), words.size).set(lengths);
-    new Uint8Array(buffer, this.wasm.arenaAt(), arena.length).set(arena);
-  }
-
-  useScoring(scoring: PhraseScoring, threshold: number, minCount: number, totalWords: number): void {
-    this.wasm.setScoring(PHRASE_SCORINGS.indexOf(scoring), threshold, minCount, totalWords);
+  /** Scores every pair counted and keeps the phrases; once, after the last block is counted. */
+  markPhrases(): void {
+    this.trapsAsUserErrors(() => this.wasm.markPhrases());
   }
 
   /** The text of the first `entries` of `input`, in pieces; each piece is valid until the next is asked for. */
@@ -95,7 +102,7 @@ export class PhraseTable {
     } while (!this.wasm.blockDone());
   }
 
-  /** Distinct pairs in the table. */
+  /** Distinct pairs in the table (of words that can be in a phrase). */
   get pairs(): number {
     return this.wasm.pairs();
   }

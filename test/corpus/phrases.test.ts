@@ -41,7 +41,8 @@ describe('phrases, scored as C word2phrase scores them', () => {
     assert.equal(joined.passes[0].joins, 4);
     assert.equal(joined.passes[0].phrases, 1);
     assert.equal(joined.passes[0].tokens, 16);
-    assert.equal(joined.passes[0].pairs, 8);
+    // Counted: the pairs of words seen min-count times or more, (a b), (b a), (b c); the others can never join.
+    assert.equal(joined.passes[0].pairs, 3);
   });
 
   it('never joins a pair seen fewer than min-count times; one seen exactly that often scores 0', async () => {
@@ -144,7 +145,7 @@ describe('a phrase pass', () => {
     // table of 60 pairs fills every 20 lines or so, while (a b) gains a count in every ten.
     const lines: string[] = [];
     for (let l = 0; l < 2000; l++) lines.push(l % 10 === 0 ? 'a b' : `u${l}a u${l}b u${l}c u${l}d`);
-    const { text, report } = await pass([`${lines.join('\n')}\n`], { maxPairs: 60, threshold: 10 });
+    const { text, report } = await pass([`${lines.join('\n')}\n`], { maxPairs: 60, threshold: 10, minCount: 1 });
     assert.ok(report.prunedAtOrBelow >= 2, `pruned ${report.prunedAtOrBelow} times`);
     assert.ok(report.pairs < 60);
     assert.equal(text.split('\n')[0], 'a_b');
