@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { UserError } from '../../src/base/errors.js';
+import { Random } from '../../src/base/random.js';
 import { phrasePass, type PhrasePassOptions, type PhrasePassReport } from '../../src/corpus/phrase-pass.js';
 import { formPhrases, passThresholds, resolvePhraseOptions, type PhraseOptions } from '../../src/corpus/phrases.js';
 import { caseDirectories } from '../support/case-dirs.js';
@@ -138,6 +139,36 @@ describe('a phrase pass', () => {
     assert.ok(one.report.phrases > 0, 'some phrases are formed');
     assert.equal(many.text, one.text);
     assert.deepEqual({ ...many.report, seconds: 0 }, { ...one.report, seconds: 0 });
+  });
+
+  it('counts every pair exactly while its table grows many times, and joins as a direct count says', async () => {
+    // 120,000 tokens over 3,000 words: tens of thousands of distinct pairs, so the table (65,536
+    // slots at first, at most half full) grows several times.
+    const random = new Random(17);
+    const lines: string[][] = [];
+    for (let l = 0; l < 6000; l++) lines.push(Array.from({ length: 20 }, () => `v${random.nextUint32() % 3000}`));
+    const counts = new Map<string, number>();
+    for (const word of lines.flat()) counts.set(word, (counts.get(word) ?? 0) + 1);
+    assert.ok([...counts.values()].every((count) => count >= 2), 'every word can be in a phrase');
+    const pairs = new Map<string, number>();
+    for (const line of lines) for (let i = 1; i < line.length; i++) pairs.set(`${line[i - 1]} ${line[i]}`, (pairs.get(`${line[i - 1]} ${line[i]}`) ?? 0) + 1);
+    // min-count 2 and a negative threshold: every pair seen twice or more joins, left to right,
+    // a word joining one neighbour at most.
+    const expected = lines.map((line) => {
+      let out = line[0];
+      let justJoined = false;
+      for (let i = 1; i < line.length; i++) {
+        const joins: boolean = !justJoined && (pairs.get(`${line[i - 1]} ${line[i]}`) ?? 0) >= 2;
+        out += (joins ? '_' : ' ') + line[i];
+        justJoined = joins;
+      }
+      return out;
+    });
+    const { text, report } = await pass([`${lines.map((line) => line.join(' ')).join('\n')}\n`], { minCount: 2, threshold: -1 });
+    assert.equal(report.pairs, pairs.size);
+    assert.ok(report.pairs > 100_000, `${report.pairs} distinct pairs`);
+    assert.equal(text, `${expected.join('\n')}\n`);
+    assert.equal(report.phrases, new Set(expected.join(' ').split(' ').filter((t) => t.includes('_'))).size);
   });
 
   it('keeps a bounded pair table by dropping its rarest pairs, and still finds the frequent ones', async () => {

@@ -14,7 +14,8 @@ export function reserve(bytes: usize): usize {
   return start;
 }
 
-/** Gives back every region from `to` up: the next reserve starts there again. */
+/** Gives back every region from `to` up: the next reserve starts there again, on zeroed bytes as ever. */
 export function release(to: usize): void {
+  if (to < top) memory.fill(to, 0, top - to);
   top = to;
 }
