@@ -13,7 +13,7 @@ import { hideBin } from 'yargs/helpers';
 import { prepareCorpus, repeated } from './bench/corpus.js';
 import { findPython, measure, type Measurement } from './bench/measure.js';
 import { median } from './bench/report.js';
-import { DATA, ROOT, W2V_MAIN, requireInputs } from './paths.js';
+import { DATA, ROOT, W2V_MAIN, displayPath, requireInputs } from './paths.js';
 
 const C_WORD2PHRASE = join(ROOT, 'node_modules/word2vec/src/word2phrase');
 
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     timed[0].runs.push(await measure(python, process.execPath, w2vArgs(big, join(work, 'w2v-big.txt'), String(argv.threshold)), logs('w2v'), 1200));
     if (hasC) timed[1].runs.push(await measure(python, C_WORD2PHRASE, cArgs(big, join(work, 'c-big.txt'), String(argv.threshold)), logs('c'), 1200));
   }
-  console.log(`timed file: ${argv.copies} × ${argv.corpus} decompressed, on one line (${(bytes / 1e6).toFixed(1)} MB, in ${work}); ` +
+  console.log(`timed file: ${argv.copies} × ${displayPath(argv.corpus)} decompressed, on one line (${(bytes / 1e6).toFixed(1)} MB, in ${work}); ` +
     `threshold ${argv.threshold}, min-count ${argv.minCount}, w2v --workers ${argv.workers}; medians of ${argv.repeat}`);
   console.log('| tool | seconds (median, range) | MB/s | peak RSS MB | vs C |');
   console.log('|---|---|---|---|---|');
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     console.log('\nnode_modules/word2vec/src/word2phrase is not built: no agreement to measure');
     return;
   }
-  console.log(`\nagreement on ${argv.corpus} (${corpus.tokens} tokens):`);
+  console.log(`\nagreement on ${displayPath(argv.corpus)} (${corpus.tokens} tokens):`);
   console.log('| run | w2v phrases | C phrases | both | tokens identical |');
   console.log('|---|---|---|---|---|');
   const schedules: { name: string; thresholds: string[] }[] = [
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     // C drops the last word of a file that does not end in whitespace (text8 does not).
     const [wt, ct] = [tokensIn(ours), tokensIn(input)];
     const same = wt.length >= ct.length && ct.every((token, i) => token === wt[i]);
-    const tokens = same ? (wt.length === ct.length ? 'yes' : `yes, but for the last ${wt.length - ct.length} (C drops it)`) : 'no';
+    const tokens = same ? (wt.length === ct.length ? 'yes' : `yes, but for the last ${wt.length - ct.length}: C drops the last word of each pass's input`) : 'no';
     console.log(`| ${name} | ${w.size} | ${c.size} | ${both} | ${tokens} |`);
   }
   for (const name of ['w2v-big.txt', 'c-big.txt', 'w2v-agree.txt', 'c-agree-0.txt', 'c-agree-1.txt']) rmSync(join(work, name), { force: true });
