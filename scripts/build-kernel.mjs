@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels to dist/: kernel.wasm (training), dots.wasm (search),
-// tokens.wasm and recode.wasm (reading).
+// tokens.wasm and recode.wasm (reading), phrases.wasm (w2v phrases).
 // All use the stub runtime (no GC, no allocation) and contain no data segments. The training
 // kernel imports one shared memory owned by the host (see src/train/shared-memory.ts): every worker
 // instantiates it against the same memory, and a data segment would be copied in each time.
@@ -35,3 +35,4 @@ compile('query/assembly/dots.ts', 'dots', ['--initialMemory', '1', '--enable', '
 // never needs SIMD.
 compile('corpus/assembly/tokens.ts', 'tokens', ['--initialMemory', '1']);
 compile('corpus/assembly/recode.ts', 'recode', ['--initialMemory', '1']);
+compile('corpus/assembly/phrases.ts', 'phrases', ['--initialMemory', '1']);

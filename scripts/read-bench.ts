@@ -4,12 +4,11 @@
  * encoded — by w2v, next to C word2vec's and gensim's vocabulary building on the same file, and
  * w2v's peak memory for a one-epoch training run as the corpus grows (the same text repeated).
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { prepareCorpus } from './bench/corpus.js';
+import { prepareCorpus, repeated } from './bench/corpus.js';
 import { capture, findPython, jsonReport, measure } from './bench/measure.js';
 import { median } from './bench/report.js';
 import { DATA, ROOT, W2V_MAIN, displayPath, requireInputs } from './paths.js';
@@ -30,22 +29,6 @@ const argv = yargs(hideBin(process.argv))
 requireInputs('bench:read', { corpus: argv.corpus });
 
 const mbps = (bytes: number, seconds: number): number => bytes / 1e6 / seconds;
-
-/** The text repeated `copies` times, separated by a space, so a one-line corpus stays one line. */
-async function repeated(text: string, copies: number, cacheDir: string): Promise<string> {
-  if (copies === 1) return text;
-  const file = join(cacheDir, `${text.split('/').pop()}-x${copies}.txt`);
-  if (existsSync(file)) return file;
-  async function* copiesOfText(): AsyncGenerator<Buffer> {
-    for (let k = 0; k < copies; k++) {
-      if (k > 0) yield Buffer.from(' ');
-      for await (const chunk of createReadStream(text)) yield chunk as Buffer;
-    }
-  }
-  await pipeline(copiesOfText, createWriteStream(`${file}.tmp`));
-  renameSync(`${file}.tmp`, file);
-  return file;
-}
 
 interface ReadRow {
   tool: string;

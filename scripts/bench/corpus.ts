@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -73,4 +73,20 @@ export async function prepareCorpus(source: string, cacheDir: string): Promise<P
   await pipeline(createReadStream(text), cutter, createWriteStream(lines));
   writeFileSync(meta, JSON.stringify({ source: abs, tokens: cutter.tokens }));
   return { source: abs, text, lines, bytes: statSync(text).size, tokens: cutter.tokens };
+}
+
+/** The text repeated `copies` times, separated by a space, so a one-line corpus stays one line. */
+export async function repeated(text: string, copies: number, cacheDir: string): Promise<string> {
+  if (copies === 1) return text;
+  const file = join(cacheDir, `${text.split('/').pop()}-x${copies}.txt`);
+  if (existsSync(file)) return file;
+  async function* copiesOfText(): AsyncGenerator<Buffer> {
+    for (let k = 0; k < copies; k++) {
+      if (k > 0) yield Buffer.from(' ');
+      for await (const chunk of createReadStream(text)) yield chunk as Buffer;
+    }
+  }
+  await pipeline(copiesOfText, createWriteStream(`${file}.tmp`));
+  renameSync(`${file}.tmp`, file);
+  return file;
 }

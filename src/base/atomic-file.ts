@@ -46,6 +46,11 @@ function fullDisk(target: string, error: unknown): DiskFullError | undefined {
   return new DiskFullError(`${target}: the disk is full (${code}); nothing was written and any previous file is unchanged; free space or write elsewhere`, { cause: error });
 }
 
+/** Writes all of `bytes` at the handle's position: one write may take less than it is given. */
+export async function writeAllBytes(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+}
+
 /** Convenience for small outputs that are already in memory (reports, sidecars). */
 export async function writeTextFileAtomically(target: string, text: string): Promise<void> {
   await writeFileAtomically(target, async (handle) => {

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { writeFileAtomically } from './atomic-file.js';
+import { writeAllBytes, writeFileAtomically } from './atomic-file.js';
 import { openFailure } from './errors.js';
 
 /**
@@ -46,10 +46,7 @@ export async function writeFramedFile(file: string, kind: FramedFileKind, header
   prefix.writeUInt32LE(crc32(json), 16);
   prefix.writeUInt32LE(payload.reduce((crc, part) => crc32(part, crc), 0), 20);
   await writeFileAtomically(file, async (handle) => {
-    for (const part of [prefix, json, padding, ...payload]) {
-      let done = 0;
-      while (done < part.length) done += (await handle.write(part, done, part.length - done)).bytesWritten;
-    }
+    for (const part of [prefix, json, padding, ...payload]) await writeAllBytes(handle, part);
   });
 }
 

@@ -4,9 +4,9 @@ import { UserError } from './errors.js';
 
 /**
  * The modules `npm run build:kernel` writes beside the compiled sources (dist/NAME.wasm): the
- * training kernel, and the search scan, tokenizer and re-encoding pass of the stages that use them.
+ * training kernel, and the search scan, tokenizer, re-encoding pass and phrase pass of the stages that use them.
  */
-export type WasmModuleName = 'kernel' | 'dots' | 'tokens' | 'recode';
+export type WasmModuleName = 'kernel' | 'dots' | 'tokens' | 'recode' | 'phrases';
 
 /** The smallest module that uses f32x4 and a shared memory: validates only where both exist. */
 const SIMD_THREADS_PROBE = new Uint8Array([

@@ -1,10 +1,11 @@
 import readline from 'node:readline';
 import { UserError } from '../base/errors.js';
+import { flagOf } from './option-names.js';
 
-/** yargs turns "--k abc" into NaN and accepts 2.5; query options are whole positive numbers. */
+/** yargs turns "-k abc" into NaN and accepts 2.5; query options are whole positive numbers. Named as typed: -k, --limit. */
 export function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`${flagOf(name)} must be a positive integer, got ${value}`);
   return value;
 }
 

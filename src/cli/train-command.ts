@@ -10,8 +10,9 @@ import { buildIndexFile, defaultIndexPath, sidecarPath } from '../query/nearest.
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../model/options.js';
 import type { TrainingObserver } from '../train/training-callbacks.js';
 import { resumeEmbeddings, trainEmbeddings } from '../train/trainer.js';
-import { reportPathFor, type SavedTrainingReport } from '../train/training-report.js';
 import { savedModelOf, writeModelFile } from '../vectors/model-file.js';
+import { reportPathFor, type SavedTrainingReport, type TrainingReport } from '../train/training-report.js';
+import { readVectorsFile } from '../vectors/read-vectors.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
 import { commandName, shellWord } from './invocation.js';
 import { flagOf } from './option-names.js';
@@ -29,7 +30,7 @@ type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands'>>;
 const TRAIN_OPTION_KEYS = [
   'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
-  'encodingErrors',
+  'encodingErrors', 'readVocab',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
 
 /** Training options a resumed run may be given: they change how it runs, not the model. */
@@ -44,6 +45,8 @@ interface TrainArgs extends CliTrainOptions {
   checkpoint?: string;
   checkpointEvery?: number;
   saveModel?: string;
+  saveVocab?: string;
+  initVectors?: string;
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
@@ -130,6 +133,18 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         defaultDescription: d.encodingErrors,
         describe: 'strict: stop at a NUL byte or invalid UTF-8, naming the file and byte offset; replace: replace them with U+FFFD, count them in the report and go on',
       },
+      'save-vocab': {
+        type: 'string',
+        describe: 'Write the vocabulary here in C word2vec\'s -save-vocab format ("word count" a line, most frequent first, </s> first) before training',
+      },
+      'read-vocab': {
+        type: 'string',
+        describe: 'Take the vocabulary from this file (C word2vec\'s format) instead of counting it: its order and counts are kept, --min-count and --max-vocab still apply, corpus words it lacks are skipped',
+      },
+      'init-vectors': {
+        type: 'string',
+        describe: 'Start the input vectors of the words found in this word2vec/fastText vectors file from their vectors there (dimension must equal --dim); the others start at random',
+      },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
@@ -159,6 +174,7 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
       }
     }
     if (args.bands !== undefined) throw new UserError('--bands cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
+    if (args.initVectors !== undefined) throw new UserError('--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it');
   } else if (!args.corpus || args.corpus.length === 0) {
     throw new UserError('name a corpus (w2v train corpus.txt --out vectors.bin) or a checkpoint to continue (w2v train --resume vectors.bin.checkpoint)');
   }
@@ -180,6 +196,11 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
   await checkWritableOutput('--out', out);
   if (args.saveModel !== undefined) await checkWritableOutput('--save-model', args.saveModel);
   await checkWritableOutput(checkpointName, checkpointPath);
+  if (args.saveVocab !== undefined) {
+    const taken = [...outputs, { name: checkpointName, path: checkpointPath }].find((o) => path.resolve(o.path) === path.resolve(args.saveVocab!));
+    if (taken) throw new UserError(`--save-vocab ${args.saveVocab} is also ${taken.name}: one would replace the other; give them different paths`);
+    await checkWritableOutput('--save-vocab', args.saveVocab);
+  }
   return { out, outputs, checkpoint: { path: checkpointPath, periodic, everySeconds: (args.checkpointEvery ?? DEFAULT_CHECKPOINT_MINUTES) * 60 } };
 }
 
@@ -198,7 +219,8 @@ async function handler(args: TrainArgs): Promise<void> {
   };
   let model;
   try {
-    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs };
+    const initialVectors = args.initVectors === undefined ? undefined : { source: args.initVectors, ...(await readVectorsFile(args.initVectors)) };
+    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs, saveVocabulary: args.saveVocab, initialVectors };
     if (args.resume !== undefined) {
       model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
     } else {
@@ -249,10 +271,28 @@ async function handler(args: TrainArgs): Promise<void> {
       `loss per epoch: ${report.epochs.map((e) => e.loss.toFixed(4)).join(' ')} (mean per prediction of ${report.objective})\n` +
       (report.resumedFrom ? `resumed from ${report.resumedFrom.at(-1)}: ${report.trainSecondsInAll?.toFixed(2)} s of training in all\n` : '') +
       (indexPath ? `index: ${indexPath} (${report.seconds.index?.toFixed(2)} s)\n` : '') +
+      vocabularyLines(report) +
       (report.cutTokens > 0 ? `input: ${report.cutTokens} tokens longer than ${MAX_TOKEN_BYTES} bytes were cut to that length\n` : '') +
       (report.replacedSequences > 0 ? `input: ${report.replacedSequences} NUL bytes or invalid UTF-8 sequences were replaced by U+FFFD\n` : ''),
   );
   stop.dispose();
+}
+
+/** What the summary says of a vocabulary file read or written, and of a pretrained start. */
+function vocabularyLines(report: TrainingReport): string {
+  const lines: string[] = [];
+  const { readVocab } = report.options;
+  if (readVocab !== undefined) {
+    const outside = report.corpusTokens - report.trainingWords;
+    const share = report.corpusTokens > 0 ? ((100 * outside) / report.corpusTokens).toFixed(1) : '0.0';
+    lines.push(`vocabulary: ${report.vocabularySize} words read from ${readVocab}; ${outside} corpus tokens (${share}%) are not in it and were skipped`);
+  }
+  if (report.savedVocabulary !== undefined) lines.push(`vocabulary: wrote ${report.savedVocabulary} (${report.vocabularySize} words and </s>)`);
+  const init = report.initVectors;
+  if (init) {
+    lines.push(`init: ${init.found} of ${report.vocabularySize} vocabulary words started from ${init.source} (${init.words} vectors in it); the others at random`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {

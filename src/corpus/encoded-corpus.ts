@@ -1,13 +1,12 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { EncodingErrors } from './corpus-text.js';
 import { ID_BLOCK_ENTRIES, IdWriter, readIdBlocks } from './id-file.js';
 import { IdRecoder } from './id-recoder.js';
-import { readPartsInWorkers } from './read-in-workers.js';
 import type { PartCount } from './read-part.js';
-import { planReadParts } from './read-plan.js';
-import { buildVocabulary, type Vocabulary } from './vocabulary.js';
-import { WordTable } from './word-table.js';
+import { readCorpus, removePartFiles, type ReadProgress } from './read-corpus.js';
+import { buildVocabulary, remapToVocabulary, type Vocabulary } from './vocabulary.js';
+
+export type { ReadProgress } from './read-corpus.js';
 
 /**
  * The corpus after one read of the text: u32 word ids on disk, sentences ended by
@@ -23,6 +22,8 @@ export interface EncodedCorpus {
   trainingWords: number;
   /** Tokens longer than MAX_TOKEN_BYTES, cut to it. */
   cutTokens: number;
+  /** Line feed bytes, empty lines' included: what C word2vec counts as its word </s>. */
+  lineFeeds: number;
   /** NUL bytes and ill-formed UTF-8 sequences replaced by U+FFFD (--encoding-errors replace). */
   replacedSequences: number;
   chunks: CorpusChunk[];
@@ -53,14 +54,14 @@ export interface EncodeOptions {
   /** Reader threads at most: the corpus is cut into that many parts, each of at least minPartBytes. */
   readers: number;
   minPartBytes?: number;
+  /**
+   * A vocabulary fixed in advance (read from a vocabulary file, minCount and maxVocab already
+   * applied): its words keep their order and counts, and corpus words not in it are dropped as
+   * rare words are. Without it the vocabulary is counted from the corpus.
+   */
+  vocabulary?: Vocabulary;
   /** Bytes read from the files (compressed ones for .gz) of their total, and tokens found so far. */
   onProgress?: (read: ReadProgress) => void;
-}
-
-export interface ReadProgress {
-  fileBytes: number;
-  totalBytes: number;
-  tokens: number;
 }
 
 /**
@@ -73,34 +74,28 @@ export interface ReadProgress {
  */
 export async function encodeCorpus(files: string[], options: EncodeOptions): Promise<EncodedCorpus> {
   const readStart = performance.now();
-  const plan = await planReadParts(files, options.readers, options.minPartBytes);
-  // The ranges tile the files, so they add up to the bytes there are to read.
-  const totalBytes = plan.flat().reduce((sum, range) => sum + range.end - range.start, 0);
-  const parts = await readPartsInWorkers(
-    plan.map((ranges, k) => ({ ranges, idsPath: path.join(options.workDirectory, `part${k}.u32`) })),
-    { encodingErrors: options.encodingErrors, onProgress: (fileBytes, tokens) => options.onProgress?.({ fileBytes, totalBytes, tokens }) },
-  );
+  const read = await readCorpus(files, options);
   try {
-    // One numbering for the words of all parts: part 0's in its order, then each later part's
-    // new words in theirs, which is their order of first appearance in the corpus.
-    const merged = new WordTable();
-    const partIds = parts.map((part) => merged.merge(part.words));
-    const { vocabulary, remap } = buildVocabulary((id) => merged.word(id), merged.counts.subarray(0, merged.size), options.minCount, options.maxVocab);
+    const { words } = read;
+    const wordOf = (id: number) => words.word(id);
+    const { vocabulary, remap } = options.vocabulary
+      ? { vocabulary: options.vocabulary, remap: remapToVocabulary(wordOf, words.size, options.vocabulary) }
+      : buildVocabulary(wordOf, words.counts.subarray(0, words.size), options.minCount, options.maxVocab);
     const encodeStart = performance.now();
     const encodedPath = path.join(options.workDirectory, 'corpus.u32');
-    const encoded = encodeIds(parts, partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
-    const sum = (key: 'tokens' | 'cutTokens' | 'replacedSequences') => parts.reduce((total, part) => total + part[key], 0);
+    const encoded = encodeIds(read.parts, read.partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
     return {
       path: encodedPath,
       vocabulary,
-      corpusTokens: sum('tokens'),
+      corpusTokens: read.tokens,
       ...encoded,
-      cutTokens: sum('cutTokens'),
-      replacedSequences: sum('replacedSequences'),
+      cutTokens: read.cutTokens,
+      lineFeeds: read.lineFeeds,
+      replacedSequences: read.replacedSequences,
       seconds: { read: (encodeStart - readStart) / 1000, encode: (performance.now() - encodeStart) / 1000 },
     };
   } finally {
-    for (const part of parts) rmSync(part.idsPath, { force: true });
+    removePartFiles(read);
   }
 }
 

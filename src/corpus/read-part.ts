@@ -13,6 +13,8 @@ export interface PartCount {
   idsPath: string;
   tokens: number;
   cutTokens: number;
+  /** Line feed bytes in the part, empty lines' included. */
+  lineFeeds: number;
   replacedSequences: number;
 }
 
@@ -52,6 +54,7 @@ export async function readPart(ranges: TextRange[], idsPath: string, options: Re
     idsPath,
     tokens: scanner.tokens,
     cutTokens: scanner.cutTokens,
+    lineFeeds: scanner.lineFeeds,
     replacedSequences: stats.replaced,
   };
 }

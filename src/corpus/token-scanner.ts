@@ -38,6 +38,7 @@ interface TokensModule {
   arenaBytes(): number;
   tokenCount(): number;
   cutTokenCount(): number;
+  lineFeedCount(): number;
 }
 
 /** What a trap throws (Node's typings for the ES2022 lib leave it out). */
@@ -85,6 +86,11 @@ export class TokenScanner {
   /** Tokens longer than MAX_TOKEN_BYTES, which were cut. */
   get cutTokens(): number {
     return this.wasm.cutTokenCount();
+  }
+
+  /** Line feed bytes, those of empty lines included (C word2vec counts each as its word </s>). */
+  get lineFeeds(): number {
+    return this.wasm.lineFeedCount();
   }
 
   /** Distinct words so far. */

@@ -77,3 +77,16 @@ function byCountThenId(counts: ArrayLike<number>, minCount: number, kept: number
   for (let i = 0, k = 0; i < n; i++) if (counts[i] >= minCount) order[k++] = i;
   return order.sort((a, b) => counts[b] - counts[a] || a - b);
 }
+
+/**
+ * For a vocabulary fixed in advance (a vocabulary file): provisional id -> the id of the same
+ * word in `vocabulary`, or -1 for a corpus word it does not have (out of vocabulary). Makes one
+ * string per distinct corpus word, since the words are matched by their text.
+ */
+export function remapToVocabulary(wordOf: (id: number) => string, size: number, vocabulary: Vocabulary): Int32Array {
+  const idOf = new Map<string, number>();
+  vocabulary.words.forEach((word, id) => idOf.set(word, id));
+  const remap = new Int32Array(size);
+  for (let id = 0; id < size; id++) remap[id] = idOf.get(wordOf(id)) ?? -1;
+  return remap;
+}

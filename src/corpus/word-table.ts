@@ -68,6 +68,11 @@ export class WordTable {
     return this.arenaText.slice(at, end);
   }
 
+  /** Every word's bytes, as views: word id's are arena[starts[id], starts[id] + lengths[id]). Valid until the table grows. */
+  bytes(): { arena: Uint8Array; starts: Int32Array; lengths: Int32Array } {
+    return { arena: this.arena.subarray(0, this.arenaUsed), starts: this.starts.subarray(0, this.size), lengths: this.lengths.subarray(0, this.size) };
+  }
+
   /** Into an empty table, every word is new and keeps its id: no lookups needed. */
   private adopt(words: WordBytes): Int32Array {
     const size = words.size;

@@ -94,6 +94,11 @@ export interface TrainOptions {
   kernel: KernelChoice;
   /** Tokens per scheduled task; small enough to balance load and report progress often. */
   chunkTokens: number;
+  /**
+   * A vocabulary file in C word2vec's format: its words, counts and order make the vocabulary
+   * (minCount and maxVocab still apply), and corpus words it lacks are out of vocabulary.
+   */
+  readVocab?: string;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAlpha'>> = Object.freeze({
@@ -222,5 +227,8 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   requireInteger('seed', options.seed, 0, 0xffffffff);
   requireInteger('max-sentence-length', options.maxSentenceLength, 1, 1 << 24);
   requireInteger('chunk-tokens', options.chunkTokens, 1024, 1 << 26);
+  if (options.readVocab !== undefined && (typeof options.readVocab !== 'string' || options.readVocab === '')) {
+    throw new UserError('--read-vocab needs the path of a vocabulary file');
+  }
   return options;
 }

@@ -1,6 +1,7 @@
 import { UserError } from '../base/errors.js';
 import { float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
 import type { TrainOptions } from '../model/options.js';
+import type { InitialVectorsSummary } from './initial-vectors.js';
 import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
 
 /**
@@ -47,6 +48,8 @@ export interface CheckpointHeader {
   /** Checkpoints this run was resumed from, oldest first. */
   resumedFrom: string[];
   layout: { vocabSize: number; dim: number; stride: number };
+  /** The pretrained vectors the run started from, for the reports of the runs that resume it. */
+  initVectors?: InitialVectorsSummary;
 }
 
 export interface Checkpoint {
@@ -104,4 +107,6 @@ function checkHeader(header: CheckpointHeader, refuse: (why: string) => Error): 
     if (!e || !isCount(e.epoch) || !isFiniteNumber(e.lossSum) || !isCount(e.predictions) || !isCount(e.wordsSeen) || !isCount(e.wordsTrained) || !isFiniteNumber(e.seconds)) fail('loss history');
   }
   if (!Array.isArray(header.resumedFrom) || !header.resumedFrom.every((p) => typeof p === 'string')) fail('resume history');
+  const init = header.initVectors;
+  if (init !== undefined && (!init || typeof init.source !== 'string' || !isCount(init.words) || !isCount(init.found))) fail('pretrained start');
 }

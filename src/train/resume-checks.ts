@@ -42,12 +42,17 @@ export async function checkCorpusStamps(checkpointPath: string, stamps: CorpusFi
   }
 }
 
-/** The vocabulary read again must be the checkpoint's, word for word and count for count. */
-export function checkSameVocabulary(resumed: { path: string; checkpoint: Checkpoint }, vocabulary: Vocabulary): void {
+/**
+ * The vocabulary read again must be the checkpoint's, word for word and count for count, and the
+ * corpus must keep as many words of it (which catches a changed corpus under a vocabulary file).
+ */
+export function checkSameVocabulary(resumed: { path: string; checkpoint: Checkpoint }, corpus: { vocabulary: Vocabulary; trainingWords: number }): void {
   const saved = resumed.checkpoint.header.vocabulary;
+  const { vocabulary } = corpus;
   const same =
     saved.words.length === vocabulary.words.length &&
-    saved.words.every((word, i) => word === vocabulary.words[i] && saved.counts[i] === vocabulary.counts[i]);
+    saved.words.every((word, i) => word === vocabulary.words[i] && saved.counts[i] === vocabulary.counts[i]) &&
+    resumed.checkpoint.header.corpus.trainingWords === corpus.trainingWords;
   if (!same) {
     const files = resumed.checkpoint.header.corpus.files.map((f) => f.path).join(', ');
     throw new UserError(`${files}: the corpus changed since checkpoint ${resumed.path} was written (its vocabulary differs); resume needs the same corpus`);

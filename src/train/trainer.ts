@@ -12,7 +12,10 @@ import { chooseKernel } from '../kernel/wasm.js';
 import { meanCodeLength } from '../model/code-tree.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
+import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { givenVocabulary } from './given-vocabulary.js';
+import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
 import { createModel, initialiseInputWeights } from './model-memory.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
@@ -80,7 +83,15 @@ async function train(
 ): Promise<TrainedModel> {
   const checkpointOutput = control.checkpoint ? [{ name: 'the checkpoint', path: control.checkpoint.path }] : [];
   const corpusInputs = files.map((file) => ({ name: 'the corpus file', path: file }));
-  await refuseOverwritingInputs(corpusInputs, [...(control.outputs ?? []), ...checkpointOutput]);
+  const vocabularyInput = options.readVocab !== undefined && !resumed ? [{ name: 'the --read-vocab file', path: options.readVocab }] : [];
+  const vectorsInput = control.initialVectors ? [{ name: 'the --init-vectors file', path: control.initialVectors.source }] : [];
+  const vocabularyOutput = control.saveVocabulary !== undefined ? [{ name: '--save-vocab', path: control.saveVocabulary }] : [];
+  await refuseOverwritingInputs([...corpusInputs, ...vocabularyInput, ...vectorsInput], [...(control.outputs ?? []), ...checkpointOutput, ...vocabularyOutput]);
+  if (control.initialVectors) {
+    if (resumed) throw new UserError(`--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it`);
+    checkInitialDimension(control.initialVectors, options.dim);
+  }
+  const given = await givenVocabulary(options, resumed);
   const kernelChoice = chooseKernel(options.kernel);
   if (kernelChoice.warning) observer.onWarning?.(kernelChoice.warning);
   const corpusStamps = resumed ? resumed.checkpoint.header.corpus.files : await stampCorpusFiles(files);
@@ -98,9 +109,13 @@ async function train(
       encodingErrors: options.encodingErrors,
       // Reading uses as many threads as training will.
       readers: options.workers,
+      vocabulary: given?.vocabulary,
       onProgress: observer.onReadProgress,
     });
-    if (resumed) checkSameVocabulary(resumed, corpus.vocabulary);
+    if (resumed) checkSameVocabulary(resumed, corpus);
+    if (control.saveVocabulary !== undefined) {
+      await writeVocabularyFile(control.saveVocabulary, corpus.vocabulary, given?.sentenceEnds ?? corpus.lineFeeds);
+    }
     const trainStart = performance.now();
     const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
@@ -120,6 +135,8 @@ async function train(
         (resumed ? `, resumed from ${resumed.path}` : ''),
     );
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
+    // Filled in with the weights below, before any task (and so any checkpoint) can run.
+    let initVectors: InitialVectorsSummary | undefined = resumed?.checkpoint.header.initVectors;
     const saveCheckpoint = control.checkpoint
       ? (state: ScheduleState) =>
           writeCheckpoint(control.checkpoint!.path, {
@@ -136,6 +153,7 @@ async function train(
               epochs: state.epochs,
               resumedFrom,
               layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+              ...(initVectors ? { initVectors } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
             input: input.slice(),
@@ -152,6 +170,7 @@ async function train(
         output.set(saved.output);
       } else {
         initialiseInputWeights(input, layout.stride, options);
+        if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
         stop: control.stop,
@@ -187,6 +206,8 @@ async function train(
       ...(resumedFrom.length > 0 ? { resumedFrom, trainSecondsInAll: run.trainSeconds } : {}),
       ...(control.checkpoint ? { checkpointsWritten: run.checkpointsWritten } : {}),
       ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
+      ...(control.saveVocabulary !== undefined ? { savedVocabulary: control.saveVocabulary } : {}),
+      ...(initVectors ? { initVectors } : {}),
     };
     return {
       vocabulary: corpus.vocabulary,

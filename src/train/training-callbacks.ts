@@ -1,5 +1,6 @@
 import type { NamedPath } from '../base/overwrite-guard.js';
 import type { ReadProgress } from '../corpus/encoded-corpus.js';
+import type { InitialVectors } from './initial-vectors.js';
 
 export interface TrainingProgress {
   epoch: number;
@@ -35,5 +36,12 @@ export interface TrainingControl {
    * before it reads anything when one of them, or the checkpoint, is one of its corpus files.
    */
   outputs?: readonly NamedPath[];
+  /**
+   * Where to write the vocabulary in C word2vec's -save-vocab format, as soon as it is fixed
+   * (before training, so a stopped run has it too).
+   */
+  saveVocabulary?: string;
+  /** Pretrained vectors that known words start from (not with a resumed run: its weights are the checkpoint's). */
+  initialVectors?: InitialVectors;
 }
 

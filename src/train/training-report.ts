@@ -3,6 +3,7 @@ import { UserError, errnoCode } from '../base/errors.js';
 import type { KernelKind } from '../kernel/kernel.js';
 import type { TrainOptions } from '../model/options.js';
 import type { EpochTotals } from './checkpoint.js';
+import type { InitialVectorsSummary } from './initial-vectors.js';
 
 // The trainer's report of a run (the library returns it, `w2v train` saves it beside the vectors).
 
@@ -49,6 +50,10 @@ export interface TrainingReport {
   checkpointsWritten?: number;
   /** Present when the run was stopped before its end: where its checkpoint went. */
   stopped?: { checkpoint?: string };
+  /** Where the vocabulary was written (TrainingControl.saveVocabulary). */
+  savedVocabulary?: string;
+  /** The pretrained vectors the run started from, and how many vocabulary words they covered. */
+  initVectors?: InitialVectorsSummary;
 }
 
 /** An epoch's totals as the report gives them: the mean objective per prediction. */

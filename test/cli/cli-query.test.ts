@@ -140,7 +140,7 @@ test('bad input fails with one line naming the problem', () => {
   writeFileSync(corrupt, readFileSync(vectors).subarray(0, 200));
   assertOneLineFailure(w2v('neighbors', corrupt, 'king'), /corrupt\.bin: (byte \d+|line 1): /);
   assertOneLineFailure(w2v('analogy', path.join(dir, 'missing.bin'), 'a', 'b', 'c'), /missing\.bin: no such vectors file/);
-  assertOneLineFailure(w2v('neighbors', vectors, 'king', '-k', '0'), /--k must be a positive integer/);
+  assertOneLineFailure(w2v('neighbors', vectors, 'king', '-k', '0'), /w2v: -k must be a positive integer/);
   assertOneLineFailure(w2v('evaluate', vectors), /--analogies/);
   assertOneLineFailure(w2v('export', vectors, '--format', 'xml', '--out', path.join(dir, 'x')), /--format must be one of text, bin, tsv, csv/);
   assertOneLineFailure(w2v('analogy', vectors, 'man', 'king', 'woman', '--method', 'div'), /--method must be add or mul/);

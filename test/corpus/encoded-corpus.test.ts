@@ -189,6 +189,25 @@ describe('encodeCorpus', () => {
     checkAgainst(run, expect([text], 2, 10_000), 1 << 20);
   });
 
+  it('counts every line feed, those of empty lines included, whichever reader reads it', async () => {
+    const text = 'a b\n\n\nc\r\n  \nd e f\n'.repeat(200);
+    for (const readers of [1, 3]) {
+      const run = await encode([text, 'g h'], { readers, minPartBytes: 500 });
+      assert.equal(run.corpus.lineFeeds, 6 * 200, `${readers} readers`);
+    }
+  });
+
+  it('with a vocabulary given in advance, keeps its words, order and counts, and drops corpus words it lacks', async () => {
+    // The corpus would count b 3, a 2, c 1, d 1; the given vocabulary puts d first and lacks b.
+    const vocabulary = { words: ['d', 'a', 'c', 'unseen'], counts: Float64Array.from([50, 40, 30, 20]), totalCount: 140 };
+    const text = 'b a b\nc b\nd a\nb b\n';
+    const run = await encode([text], { vocabulary, minCount: 99 });
+    assert.equal(run.corpus.vocabulary, vocabulary, 'min-count is the caller\'s to apply to a given vocabulary');
+    assert.deepEqual(decode(run.ids, vocabulary.words), [['a'], ['c'], ['d', 'a']]);
+    assert.equal(run.corpus.corpusTokens, 9, 'out-of-vocabulary words still count as corpus tokens');
+    assert.equal(run.corpus.trainingWords, 4);
+  });
+
   it('leaves no sentence mark for sentences emptied by the min-count cut, nor for empty lines', async () => {
     const text = 'x y x y\nrare1 rare2\n\n\nx\nrare3\ny x\nrare4';
     const run = await encode([text], { minCount: 2 });

@@ -1,5 +1,6 @@
-// Memory for the modules that own theirs (tokens.ts, recode.ts): regions handed out from a bump
-// pointer, memory grown as they need it, nothing ever freed. Each module compiles its own copy.
+// Memory for the modules that own theirs (tokens.ts, recode.ts, phrases.ts): regions handed out
+// from a bump pointer, memory grown as they need it; only the last regions can be given back
+// (release). Each module compiles its own copy.
 
 let top: usize = 0;
 
@@ -11,4 +12,10 @@ export function reserve(bytes: usize): usize {
   if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) unreachable();
   top = end;
   return start;
+}
+
+/** Gives back every region from `to` up: the next reserve starts there again, on zeroed bytes as ever. */
+export function release(to: usize): void {
+  if (to < top) memory.fill(to, 0, top - to);
+  top = to;
 }

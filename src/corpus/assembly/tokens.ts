@@ -44,6 +44,8 @@ let size: u32 = 0;
 
 let tokens: f64 = 0;
 let cutTokens: f64 = 0;
+/** Line feed bytes, empty lines' included: C word2vec's count of its sentence word </s>. */
+let lineFeeds: f64 = 0;
 /** Whether the line being read has a token yet. */
 let inLine: bool = false;
 /** Inside the rest of an overlong token whose first bytes were already counted. */
@@ -197,9 +199,12 @@ export function scan(length: u32, last: bool): u32 {
   while (i < end) {
     let b = <u32>load<u8>(i);
     if (isSpace(b)) {
-      if (b == 10 && inLine) {
-        store<u32>(ids + (n++ << 2), SENTENCE_END);
-        inLine = false;
+      if (b == 10) {
+        lineFeeds += 1;
+        if (inLine) {
+          store<u32>(ids + (n++ << 2), SENTENCE_END);
+          inLine = false;
+        }
       }
       i++;
       continue;
@@ -275,4 +280,7 @@ export function tokenCount(): f64 {
 }
 export function cutTokenCount(): f64 {
   return cutTokens;
+}
+export function lineFeedCount(): f64 {
+  return lineFeeds;
 }
