@@ -11,7 +11,7 @@ test('dotsMany scores up to MAX_QUERIES queries at once as the plain loop scores
     if (!kernel) return; // no WebAssembly SIMD here: the plain loop is all there is
     for (let q = 1; q <= MAX_QUERIES; q++) {
       const queries = e.unitVectors.slice(5 * dim, (5 + q) * dim);
-      const many = kernel.dotsMany(queries, q, 30);
+      const many: Float32Array = kernel.dotsMany(queries, q, 30);
       assert.equal(many.length, 30 * q);
       for (let i = 0; i < q; i++) {
         const plain = e.cosinesPlain(queries.subarray(i * dim, (i + 1) * dim), 30);
