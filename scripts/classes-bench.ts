@@ -11,7 +11,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { findPython, measure, type Measurement } from './bench/measure.js';
 import { median } from './bench/report.js';
-import { DATA, W2V_MAIN, requireInputs } from './paths.js';
+import { DATA, W2V_MAIN, displayPath, requireInputs } from './paths.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('bench:classes')
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   mkdirSync(argv.work, { recursive: true });
   const python = findPython() ?? 'python3';
   const logs = (name: string) => ({ stdout: join(argv.work, `${name}.out`), stderr: join(argv.work, `${name}.err`), stats: join(argv.work, `${name}.json`) });
-  console.log(`vectors: w2v train ${argv.corpus} --epochs ${argv.epochs} (CBOW, dim 100) at each min-count; w2v classes -k ${argv.k}; medians of ${argv.repeat}`);
+  console.log(`vectors: w2v train ${displayPath(argv.corpus)} --epochs ${argv.epochs} (CBOW, dim 100) at each min-count; w2v classes -k ${argv.k}; medians of ${argv.repeat}`);
   console.log('| min-count | words | seconds (median, range) | rounds | peak RSS MB |');
   console.log('|---|---|---|---|---|');
   for (const minCount of argv.minCount) {

@@ -1,6 +1,10 @@
 import { loadWasmModule, wasmSimdAvailable } from '../base/wasm-module.js';
 
 type DotsFunction = (rows: number, n: number, strideBytes: number, q: number, out: number) => void;
+type DotsManyFunction = (rows: number, n: number, strideBytes: number, queries: number, q: number, out: number) => void;
+
+/** Queries `dotsMany` scores at once: room for this many is kept after the rows. */
+export const MAX_QUERIES = 8;
 
 /**
  * Dot products of one query with many rows, in WebAssembly SIMD (src/kernel/assembly/dots.ts)
@@ -25,6 +29,7 @@ export class DotKernel {
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly run: DotsFunction,
+    private readonly runMany: DotsManyFunction,
     readonly rows: number,
     readonly dim: number,
     private readonly stride: number,
@@ -34,16 +39,16 @@ export class DotKernel {
     const module = compiledModule();
     if (!module || count === 0) return null;
     const stride = Math.ceil(dim / 8) * 8;
-    const bytes = (count * stride + stride + count) * 4;
+    const bytes = (count * stride + MAX_QUERIES * (stride + count)) * 4;
     if (bytes > MAX_BYTES) return null;
-    const exports = new WebAssembly.Instance(module).exports as { memory: WebAssembly.Memory; dots: DotsFunction };
+    const exports = new WebAssembly.Instance(module).exports as { memory: WebAssembly.Memory; dots: DotsFunction; dotsMany: DotsManyFunction };
     const memory = exports.memory;
     const pages = Math.ceil(bytes / 65536);
     const have = memory.buffer.byteLength / 65536;
     if (pages > have) memory.grow(pages - have);
     const view = new Float32Array(memory.buffer);
     for (let i = 0; i < count; i++) view.set(rows.subarray(i * dim, (i + 1) * dim), i * stride);
-    return new DotKernel(memory, exports.dots, count, dim, stride);
+    return new DotKernel(memory, exports.dots, exports.dotsMany, count, dim, stride);
   }
 
   /** Dot product of `query` with each of the first `n` rows. */
@@ -55,5 +60,21 @@ export class DotKernel {
     view.set(query.subarray(0, this.dim), queryAt);
     this.run(0, n, this.stride * 4, queryAt * 4, outAt * 4);
     return view.slice(outAt, outAt + n);
+  }
+
+  /**
+   * Dot products of q ≤ MAX_QUERIES queries (`queries`: q rows of `dim` floats) with each of the
+   * first `n` rows, row by row: out[r · q + i] is row r with query i. Each row is read once for
+   * all q, which is what makes many queries against a large matrix cheaper than one at a time.
+   */
+  dotsMany(queries: Float32Array, q: number, n = this.rows): Float32Array {
+    if (!(Number.isInteger(q) && q >= 1 && q <= MAX_QUERIES)) throw new RangeError(`dotsMany takes 1 to ${MAX_QUERIES} queries, got ${q}`);
+    const queriesAt = this.rows * this.stride;
+    const outAt = queriesAt + MAX_QUERIES * this.stride;
+    const view = new Float32Array(this.memory.buffer);
+    view.fill(0, queriesAt, outAt);
+    for (let i = 0; i < q; i++) view.set(queries.subarray(i * this.dim, (i + 1) * this.dim), queriesAt + i * this.stride);
+    this.runMany(0, n, this.stride * 4, queriesAt * 4, q, outAt * 4);
+    return view.slice(outAt, outAt + n * q);
   }
 }

@@ -154,6 +154,23 @@ export class Embeddings {
     return this.cosinesPlain(unitQuery, rows);
   }
 
+  /**
+   * Cosines of q unit queries (q rows of `dim` floats, q ≤ MAX_QUERIES) with each of the first
+   * `rows` unit rows, row by row: out[r · q + i] is row r with query i. The SIMD scan reads each
+   * row once for all q; without it, the plain loop per query.
+   */
+  cosinesMany(unitQueries: Float32Array, q: number, rows = this.size): Float32Array {
+    if (this.kernel === undefined) this.kernel = DotKernel.create(this.unitVectors, this.size, this.dim);
+    if (this.kernel) return this.kernel.dotsMany(unitQueries, q, rows);
+    // Single precision as the kernel's, so callers' loops see one array type.
+    const out = new Float32Array(rows * q);
+    for (let i = 0; i < q; i++) {
+      const scores = this.cosinesPlain(unitQueries.subarray(i * this.dim, (i + 1) * this.dim), rows);
+      for (let r = 0; r < rows; r++) out[r * q + i] = scores[r];
+    }
+    return out;
+  }
+
   /** The portable twin of the SIMD kernel; also its test oracle. */
   cosinesPlain(unitQuery: Float32Array, rows = this.size): Float64Array {
     const u = this.unitVectors;

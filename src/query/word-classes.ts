@@ -1,5 +1,6 @@
 import { Random, deriveSeed } from '../base/random.js';
 import { UserError } from '../base/errors.js';
+import { MAX_QUERIES } from './dot-kernel.js';
 import type { Embeddings } from './embeddings.js';
 
 export interface WordClassOptions {
@@ -45,12 +46,11 @@ export function clusterWords(embeddings: Embeddings, options: WordClassOptions):
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) throw new UserError(`--seed must be an integer between 0 and 4294967295, got ${options.seed}`);
   const total = 1 + (k - 1) * candidatesPerStep(k) + k * options.iterations;
   let done = 0;
-  const progress = () => options.onProgress?.(++done, total);
+  const progress = (scans: number) => options.onProgress?.((done += scans), total);
 
   const centroids = new Float32Array(k * dim);
   const best = new Float64Array(n);
   const classOf = new Int32Array(n);
-  progress();
   seedCentroids(embeddings, k, new Random(deriveSeed(options.seed, 0xc1a55e5)), centroids, best, classOf, progress);
 
   let iterations = 0;
@@ -59,20 +59,22 @@ export function clusterWords(embeddings: Embeddings, options: WordClassOptions):
     iterations++;
     updateCentroids(embeddings, k, classOf, best, centroids);
     best.fill(-Infinity);
-    let moved = 0;
     const previous = classOf.slice();
-    for (let c = 0; c < k; c++) {
-      const scores = embeddings.cosines(centroids.subarray(c * dim, (c + 1) * dim));
-      for (let w = 0; w < n; w++) {
-        if (scores[w] > best[w]) {
-          best[w] = scores[w];
-          classOf[w] = c;
+    // Centroids a block at a time, each word read once per block; ties go to the lower class.
+    for (let first = 0; first < k; first += MAX_QUERIES) {
+      const q = Math.min(MAX_QUERIES, k - first);
+      const scores = embeddings.cosinesMany(centroids.subarray(first * dim, (first + q) * dim), q);
+      for (let w = 0, at = 0; w < n; w++) {
+        for (let i = 0; i < q; i++, at++) {
+          if (scores[at] > best[w]) {
+            best[w] = scores[at];
+            classOf[w] = first + i;
+          }
         }
       }
-      progress();
+      progress(q);
     }
-    for (let w = 0; w < n; w++) if (classOf[w] !== previous[w]) moved++;
-    converged = moved === 0;
+    converged = classOf.every((c, w) => c === previous[w]);
   }
   // A run that converged early did fewer passes than it might have.
   if (done < total) options.onProgress?.(total, total);
@@ -102,20 +104,27 @@ function seedCentroids(
   centroids: Float32Array,
   best: Float64Array,
   classOf: Int32Array,
-  progress: () => void,
+  progress: (scans: number) => void,
 ): void {
   const n = embeddings.size;
   const dim = embeddings.dim;
   const distance = new Float64Array(n);
   const cumulative = new Float64Array(n);
+  const candidates = candidatesPerStep(k);
+  const rows = new Float32Array(MAX_QUERIES * dim);
+  const potentials = new Float64Array(MAX_QUERIES);
   let chosen = Math.floor(random.nextFloat() * n);
-  let chosenScores = embeddings.cosines(embeddings.unitRow(chosen));
+  // The chosen word's cosines with every word: column `column` of rows of `width` scores.
+  let chosenScores = embeddings.cosinesMany(embeddings.unitRow(chosen), 1);
+  let width = 1;
+  let column = 0;
+  progress(1);
   best.fill(-Infinity);
   for (let c = 0; ; c++) {
     centroids.set(embeddings.unitRow(chosen), c * dim);
-    for (let w = 0; w < n; w++) {
-      if (chosenScores[w] > best[w]) {
-        best[w] = chosenScores[w];
+    for (let w = 0, at = column; w < n; w++, at += width) {
+      if (chosenScores[at] > best[w]) {
+        best[w] = chosenScores[at];
         classOf[w] = c;
       }
     }
@@ -126,19 +135,31 @@ function seedCentroids(
       sum += distance[w];
       cumulative[w] = sum;
     }
+    // Every word at distance 0 (repeated vectors) leaves nothing to draw: take the furthest.
+    const drawnWords = Array.from({ length: candidates }, () => (sum > 0 ? drawn(cumulative, random.nextFloat() * sum) : argmin(best)));
     let lowest = Infinity;
-    for (let t = 0; t < candidatesPerStep(k); t++) {
-      // Every word at distance 0 (repeated vectors) leaves nothing to draw: take the furthest.
-      const candidate = sum > 0 ? drawn(cumulative, random.nextFloat() * sum) : argmin(best);
-      const scores = embeddings.cosines(embeddings.unitRow(candidate));
-      let potential = 0;
-      for (let w = 0; w < n; w++) potential += Math.min(distance[w], Math.max(0, 2 - 2 * scores[w]));
-      if (potential < lowest) {
-        lowest = potential;
-        chosen = candidate;
-        chosenScores = scores;
+    for (let first = 0; first < candidates; first += MAX_QUERIES) {
+      const q = Math.min(MAX_QUERIES, candidates - first);
+      for (let i = 0; i < q; i++) rows.set(embeddings.unitRow(drawnWords[first + i]), i * dim);
+      const scores = embeddings.cosinesMany(rows, q);
+      potentials.fill(0);
+      for (let w = 0, at = 0; w < n; w++) {
+        const d = distance[w];
+        for (let i = 0; i < q; i++, at++) {
+          const e = 2 - 2 * scores[at];
+          potentials[i] += e < d ? (e > 0 ? e : 0) : d;
+        }
       }
-      progress();
+      for (let i = 0; i < q; i++) {
+        if (potentials[i] < lowest) {
+          lowest = potentials[i];
+          chosen = drawnWords[first + i];
+          chosenScores = scores;
+          width = q;
+          column = i;
+        }
+      }
+      progress(q);
     }
   }
 }
