@@ -6,10 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Embeddings } from '../../src/query/embeddings.js';
-import { openNeighborSearch } from '../../src/query/neighbor-search.js';
-import { LIMITS, startServer } from '../../src/serve/server.js';
-import { readTrainingReport, reportPathFor } from '../../src/train/training-report.js';
+import { LIMITS } from '../../src/serve/server.js';
+import { reportPathFor } from '../../src/train/training-report.js';
 import { serveLocally } from '../../scripts/serve/local-server.js';
 import { w2v } from '../support/cli.js';
 import { plantedCorpus, topicOf } from '../support/planted-corpus.js';
@@ -19,13 +17,6 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'w2v-serve-api-'));
 const vectors = path.join(dir, 'toy.bin');
 const bare = path.join(dir, 'bare.bin');
 const savedReport = { options: { model: 'sg', loss: 'ns', dim: 8 }, objective: 'ns', epochs: [{ epoch: 1, loss: 3.5 }, { epoch: 2, loss: 2.25 }] };
-
-/** A server on a free loopback port, started as `w2v serve` starts one. */
-async function serve(file: string): Promise<{ app: FastifyInstance; url: string }> {
-  const embeddings = await Embeddings.load(file);
-  const search = await openNeighborSearch(file, embeddings);
-  return startServer({ vectorsPath: file, embeddings, search, report: await readTrainingReport(file) }, { host: '127.0.0.1', port: 0 });
-}
 
 /** A GET whose path is sent exactly as written (fetch would resolve "..", which is what is under test). */
 function rawGet(url: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -55,8 +46,8 @@ describe('w2v serve API', () => {
     await writeToyVectors(vectors);
     await writeToyVectors(bare);
     writeFileSync(reportPathFor(vectors), JSON.stringify(savedReport));
-    server = await serve(vectors);
-    bareServer = await serve(bare);
+    server = await serveLocally(vectors);
+    bareServer = await serveLocally(bare);
   });
   after(async () => {
     await server.app.close();
