@@ -16,7 +16,7 @@ import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { givenVocabulary } from './given-vocabulary.js';
 import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
-import { createModel, initialiseInputWeights } from './model-memory.js';
+import { createModel, initialiseInputWeights, initialiseOutputWeights } from './model-memory.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
 import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
@@ -120,12 +120,12 @@ async function train(
     const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
     const workers = Math.max(1, countTasks(corpus, plan, options.workers));
-    const { layout, memory, tree, bands } = createModel(corpus, options, workers);
+    const { layout, memory, tree, bands, adaptive } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
-    const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
+    const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
     const saved = resumed?.checkpoint;
-    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== layout.outputFloats)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
     const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
@@ -152,7 +152,7 @@ async function train(
               trainSeconds: state.trainSeconds,
               epochs: state.epochs,
               resumedFrom,
-              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputFloats: layout.outputFloats },
               ...(initVectors ? { initVectors } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
@@ -170,6 +170,7 @@ async function train(
         output.set(saved.output);
       } else {
         initialiseInputWeights(input, layout.stride, options);
+        initialiseOutputWeights(output, layout.stride, options, adaptive);
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
@@ -223,6 +224,7 @@ async function train(
         stride: layout.stride,
         tree,
         bands: bands.length > 0 ? bands : undefined,
+        adaptive,
       },
       report,
     };
@@ -240,6 +242,7 @@ function lossLabel(options: TrainOptions): string {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
   }
+  if (options.loss === 'adaptive') details.push(`cutoffs ${options.cutoffs?.join(',') ?? 'by frequency'}, div ${options.divValue}`);
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }
 
