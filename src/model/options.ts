@@ -61,7 +61,7 @@ export interface TrainOptions {
    * adaptive only: the head's word count, then where each tail cluster ends (increasing, below
    * the vocabulary size); absent, cut where the words reach 80% and 95% of the tokens.
    */
-  cutoffs?: number[];
+  cutoffs?: readonly number[];
   /** adaptive only: tail i scores in dim / divValue^(i+1) dimensions. */
   divValue: number;
   dim: number;
