@@ -10,6 +10,7 @@ import { encodeCorpus } from '../corpus/encoded-corpus.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
 import { meanCodeLength } from '../model/code-tree.js';
+import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
 import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
@@ -131,7 +132,7 @@ async function train(
     const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
     observer.onPhase?.(
       'train',
-      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
+      `training ${options.model}/${lossLabel(options, adaptive)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
         (resumed ? `, resumed from ${resumed.path}` : ''),
     );
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
@@ -235,14 +236,18 @@ async function train(
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
-function lossLabel(options: TrainOptions): string {
+function lossLabel(options: TrainOptions, adaptive?: AdaptiveLayout): string {
   const details: string[] = [];
   if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
   if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
   }
-  if (options.loss === 'adaptive') details.push(`cutoffs ${options.cutoffs?.join(',') ?? 'by frequency'}, div ${options.divValue}`);
+  if (adaptive) {
+    const cutoffs = [adaptive.shortlist, ...adaptive.clusters.slice(0, -1).map((c) => c.endWord)].slice(0, adaptive.clusters.length);
+    const dims = adaptive.clusters.map((c) => c.dim).join(',');
+    details.push(`cutoffs ${cutoffs.join(',') || 'none'}${options.cutoffs ? '' : ' by frequency'}, tail dims ${dims || 'none'}`);
+  }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }
 
