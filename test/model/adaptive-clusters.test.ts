@@ -5,6 +5,7 @@ import { Random } from '../../src/base/random.js';
 import { clusterOf, defaultCutoffs, parseCutoffs, planAdaptive } from '../../src/model/adaptive-clusters.js';
 import { resolveTrainOptions } from '../../src/model/options.js';
 import { logProbability, type OutputLayer } from '../../src/model/output-layer.js';
+import { privateRowsFor } from '../../src/train/shared-memory.js';
 
 const zipf = (V: number) => Array.from({ length: V }, (_, i) => Math.round(100_000 / (i + 1)) + 1);
 
@@ -43,6 +44,8 @@ describe('adaptive softmax clusters', () => {
     assert.ok(layout.floats >= parts[parts.length - 1][1] && layout.floats % 100 === 0, 'whole rows of the model stride');
     // Deep tails keep at least one dimension.
     assert.deepEqual(planAdaptive(50, 8, [10, 20, 30], 16).clusters.map((c) => c.dim), [1, 1, 1]);
+    // Each worker trains on its own copy of the whole block, merged like the exact softmax's rows.
+    assert.deepEqual(privateRowsFor({ loss: 'adaptive', vocabSize: 10_000, dim: 100, adaptive: layout }), { first: 0, rows: layout.floats / 100, syncEvery: 32 });
     assert.equal(clusterOf(layout, 1999), -1);
     assert.equal(clusterOf(layout, 2000), 0);
     assert.equal(clusterOf(layout, 9999), 1);
