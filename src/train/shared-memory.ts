@@ -143,6 +143,7 @@ export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'ne
   return 0;
 }
 
+/** Floats of the output block: a row per word, or the adaptive softmax's head, projections and tails. */
 export function outputFloats(shape: Pick<ModelShape, 'vocabSize' | 'dim' | 'adaptive'>): number {
   return shape.adaptive ? shape.adaptive.floats : shape.vocabSize * paddedStride(shape.dim);
 }
