@@ -14,6 +14,7 @@ export { logProbability, definesDistribution, predictionInputs } from './model/o
 export type { OutputLayer } from './model/output-layer.js';
 export type { CodeTree } from './model/code-tree.js';
 export type { BandLayout } from './model/bands.js';
+export type { AdaptiveLayout, AdaptiveCluster } from './model/adaptive-clusters.js';
 export { readWord2vecFile, writeWord2vecFile } from './vectors/word2vec-format.js';
 export type { WordVectors } from './vectors/word2vec-format.js';
 export { UserError } from './base/errors.js';

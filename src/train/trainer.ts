@@ -10,13 +10,14 @@ import { encodeCorpus } from '../corpus/encoded-corpus.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
 import { meanCodeLength } from '../model/code-tree.js';
+import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
 import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { givenVocabulary } from './given-vocabulary.js';
 import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
-import { createModel, initialiseInputWeights } from './model-memory.js';
+import { createModel, initialiseInputWeights, initialiseOutputWeights } from './model-memory.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
 import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
@@ -120,18 +121,18 @@ async function train(
     const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
     const workers = Math.max(1, countTasks(corpus, plan, options.workers));
-    const { layout, memory, tree, bands } = createModel(corpus, options, workers);
+    const { layout, memory, tree, bands, adaptive } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
-    const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
+    const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
     const saved = resumed?.checkpoint;
-    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== layout.outputFloats)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
     const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
     observer.onPhase?.(
       'train',
-      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
+      `training ${options.model}/${lossLabel(options, adaptive)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
         (resumed ? `, resumed from ${resumed.path}` : ''),
     );
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
@@ -152,7 +153,7 @@ async function train(
               trainSeconds: state.trainSeconds,
               epochs: state.epochs,
               resumedFrom,
-              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputFloats: layout.outputFloats },
               ...(initVectors ? { initVectors } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
@@ -170,6 +171,7 @@ async function train(
         output.set(saved.output);
       } else {
         initialiseInputWeights(input, layout.stride, options);
+        initialiseOutputWeights(output, layout.stride, options, adaptive);
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
@@ -223,6 +225,7 @@ async function train(
         stride: layout.stride,
         tree,
         bands: bands.length > 0 ? bands : undefined,
+        adaptive,
       },
       report,
     };
@@ -233,12 +236,17 @@ async function train(
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
-function lossLabel(options: TrainOptions): string {
+function lossLabel(options: TrainOptions, adaptive?: AdaptiveLayout): string {
   const details: string[] = [];
   if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
   if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
+  }
+  if (adaptive) {
+    const cutoffs = [adaptive.shortlist, ...adaptive.clusters.slice(0, -1).map((c) => c.endWord)].slice(0, adaptive.clusters.length);
+    const dims = adaptive.clusters.map((c) => c.dim).join(',');
+    details.push(`cutoffs ${cutoffs.join(',') || 'none'}${options.cutoffs ? '' : ' by frequency'}, tail dims ${dims || 'none'}`);
   }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }

@@ -56,6 +56,7 @@ describe('training learns planted structure', () => {
     { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
     { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 }, { loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
     { loss: 'dsoftmax', dim: 32 },
+    { loss: 'adaptive' }, { loss: 'adaptive', cutoffs: [16, 32], divValue: 2 },
   ] as const;
   for (const model of ['sg', 'cbow'] as const) {
     for (const lossOptions of cases) {
