@@ -62,16 +62,16 @@ export function tailDimension(dim: number, divValue: number, tail: number): numb
   return Math.max(1, Math.round(dim / divValue ** (tail + 1)));
 }
 
-/**
- * Lays out the clusters for `cutoffs` (increasing, each below the vocabulary size: the first is
- * the head's word count, each next one where a tail cluster ends; checked by validateCutoffs). A cutoff at or above the
- * vocabulary size would leave a cluster empty: that is a one-line error.
- */
 /** Floats a row of `dim` takes in the kernels: padded to whole 4-float lanes (as the model's stride is). */
 function padded(dim: number): number {
   return (dim + 3) & ~3;
 }
 
+/**
+ * Lays out the clusters for `cutoffs` (increasing, each below the vocabulary size: the first is
+ * the head's word count, each next one where a tail cluster ends; checked by
+ * validateCutoffs). A cutoff at or above the vocabulary size would leave a cluster empty: that is a one-line error.
+ */
 export function planAdaptive(vocabSize: number, dim: number, cutoffs: readonly number[], divValue: number): AdaptiveLayout {
   const stride = padded(dim);
   const last = cutoffs.length > 0 ? cutoffs[cutoffs.length - 1] : 0;
