@@ -1,7 +1,6 @@
 import { definedOnly } from '../base/defined-only.js';
 import { UserError } from '../base/errors.js';
 import { flagOf } from '../base/option-flag.js';
-import { fmix32 } from '../base/random.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { DEFAULT_TRAIN_OPTIONS, givenOptions, resolveTrainOptions, type TrainOptions } from '../model/options.js';
@@ -78,7 +77,7 @@ export function continuedOptions(model: ContinuedModel, partial: Partial<TrainOp
  * Puts the model's rows in place, after every row has had its fresh start (C word2vec's random
  * input, zero output): a known word's input and output rows move to its id in the merged
  * vocabulary, joined words keep their fresh rows. With hs the tree was rebuilt over the merged
- * counts; see {@link keepInnerRows}.
+ * counts; see keepInnerRows.
  */
 export function applyContinuedModel(
   input: Float32Array,
@@ -101,60 +100,81 @@ export function applyContinuedModel(
   const summary: ContinuedSummary = { source: model.source, known, knownInText, joined: vocabulary.words.length - known };
   if (tree && model.tree) {
     const innerRows = Math.max(1, vocabulary.words.length - 1);
-    return { ...summary, innerRowsKept: keepInnerRows(output, stride, tree, knownIds, model), innerRows };
+    return { ...summary, innerRowsKept: keepInnerRows(output, stride, tree, merged, model), innerRows };
   }
   return summary;
 }
 
-// An inner node as the set of known words down each of its two branches: count and two sums of
-// 32-bit word hashes per branch, so two nodes of different sets share a signature with odds of 2^-64.
-const SIGNATURE = 6;
+/**
+ * The share of a node's predictions (by merged count of the known words under it) whose branch
+ * must be the one the old decision gives them, for the node to take the old row.
+ */
+export const INNER_ROW_AGREEMENT = 0.9;
 
-function branchSignatures(tree: CodeTree, words: number, keyOf: (word: number) => number): Uint32Array {
-  const signatures = new Uint32Array(Math.max(1, words - 1) * SIGNATURE);
-  for (let w = 0; w < words; w++) {
-    const key = keyOf(w);
-    if (key < 0) continue;
-    const a = fmix32(key + 1);
-    const b = fmix32(a ^ 0x9e3779b9);
-    for (let k = tree.offsets[w]; k < tree.offsets[w + 1]; k++) {
-      const at = tree.points[k] * SIGNATURE + tree.codes[k] * 3;
-      signatures[at] += 1;
-      signatures[at + 1] = (signatures[at + 1] + a) >>> 0;
-      signatures[at + 2] = (signatures[at + 2] + b) >>> 0;
-    }
-  }
-  return signatures;
+/** Steps two root-first paths of the old tree share, up to `limit`. */
+function sharedSteps(tree: CodeTree, a: number, b: number, limit: number): number {
+  const pa = tree.offsets[a];
+  const pb = tree.offsets[b];
+  let i = 0;
+  while (i < limit && tree.points[pa + i] === tree.points[pb + i] && tree.codes[pa + i] === tree.codes[pb + i]) i++;
+  return i;
 }
-
-const sideKey = (s: Uint32Array, row: number, side: number) => s.subarray(row * SIGNATURE + side * 3, row * SIGNATURE + side * 3 + 3).join(',');
 
 /**
  * hs: the tree cannot grow a leaf without changing the paths of others, so it is rebuilt over
- * the merged counts, and an inner-node row is kept only where it still means the same decision:
- * a node of the new tree whose branches split the known words exactly as a node of the model's
- * tree did (new words aside) takes that node's row, negated when the branches swapped sides
- * (σ(-x) = 1 - σ(x)). Every other inner row starts at zero, as any inner row does. Returns how
- * many rows were kept.
+ * the merged counts. An inner row is the decision between the words under a node's two
+ * branches, so a row of the old tree is kept only where a node of the new tree makes that
+ * decision still: for each new node, the old node that is the lowest common ancestor of the
+ * known words under it decides, by the old row, which branch each of them takes; where at least
+ * {@link INNER_ROW_AGREEMENT} of them (weighted by merged count, so by how many predictions pass
+ * there) take the new node's branches as the old node sent them, the new node takes the old
+ * row, negated where the two branches swapped sides (σ(-x) = 1 - σ(x)). New words do not count,
+ * and a node with known words under one branch only keeps nothing. Every other inner row starts
+ * at zero, as in any hs run: a row kept by its place or its code path would be another decision.
+ * Returns how many rows were kept.
  */
-function keepInnerRows(output: Float32Array, stride: number, tree: CodeTree, knownIds: Int32Array, model: ContinuedModel): number {
+function keepInnerRows(output: Float32Array, stride: number, tree: CodeTree, merged: { vocabulary: Vocabulary; knownIds: Int32Array }, model: ContinuedModel): number {
+  const old = model.tree!;
+  const { knownIds } = merged;
+  const counts = merged.vocabulary.counts;
+  const rows = Math.max(1, knownIds.length - 1);
+  const depth = (k: number) => old.offsets[k + 1] - old.offsets[k];
+  // First pass: a known word under each new node, and the steps all of them share with it.
+  const representative = new Int32Array(rows).fill(-1);
+  const shared = new Uint32Array(rows);
+  knownIds.forEach((k, w) => {
+    if (k < 0) return;
+    for (let s = tree.offsets[w]; s < tree.offsets[w + 1]; s++) {
+      const r = tree.points[s];
+      if (representative[r] < 0) {
+        representative[r] = k;
+        shared[r] = depth(k);
+      } else shared[r] = sharedSteps(old, representative[r], k, shared[r]);
+    }
+  });
+  // Second pass: the weight of the known words that branch as the common ancestor sends them.
+  const agreeing = new Float64Array(rows);
+  const total = new Float64Array(rows);
+  const sides = new Uint8Array(rows);
+  knownIds.forEach((k, w) => {
+    if (k < 0) return;
+    for (let s = tree.offsets[w]; s < tree.offsets[w + 1]; s++) {
+      const r = tree.points[s];
+      if (shared[r] >= depth(representative[r])) continue;
+      sides[r] |= 1 << tree.codes[s];
+      total[r] += counts[w];
+      if (old.codes[old.offsets[k] + shared[r]] === tree.codes[s]) agreeing[r] += counts[w];
+    }
+  });
   const dim = model.options.dim;
-  const before = branchSignatures(model.tree!, model.words.length, (w) => w);
-  const oldRowOf = new Map<string, number>();
-  for (let row = 0; row < before.length / SIGNATURE; row++) {
-    if (before[row * SIGNATURE] > 0 && before[row * SIGNATURE + 3] > 0) oldRowOf.set(`${sideKey(before, row, 0)}|${sideKey(before, row, 1)}`, row);
-  }
-  const after = branchSignatures(tree, knownIds.length, (w) => knownIds[w]);
   let kept = 0;
-  for (let row = 0; row < after.length / SIGNATURE; row++) {
-    const left = sideKey(after, row, 0);
-    const right = sideKey(after, row, 1);
-    const same = oldRowOf.get(`${left}|${right}`);
-    const swapped = same === undefined ? oldRowOf.get(`${right}|${left}`) : undefined;
-    const from = same ?? swapped;
-    if (from === undefined) continue;
-    const sign = same !== undefined ? 1 : -1;
-    for (let i = 0; i < dim; i++) output[row * stride + i] = sign * model.output[from * model.stride + i];
+  for (let r = 0; r < rows; r++) {
+    if (sides[r] !== 3) continue;
+    const share = agreeing[r] / total[r];
+    const sign = share >= INNER_ROW_AGREEMENT ? 1 : share <= 1 - INNER_ROW_AGREEMENT ? -1 : 0;
+    if (sign === 0) continue;
+    const from = old.points[old.offsets[representative[r]] + shared[r]];
+    for (let i = 0; i < dim; i++) output[r * stride + i] = sign * model.output[from * model.stride + i];
     kept++;
   }
   return kept;
