@@ -115,7 +115,11 @@ async function train(
       // Reading uses as many threads as training will.
       readers: options.workers,
       vocabulary: given?.vocabulary,
-      extend: control.continued && { words: [...control.continued.words], counts: Float64Array.from(control.continued.counts), totalCount: 0 },
+      extend: control.continued && {
+        words: [...control.continued.words],
+        counts: Float64Array.from(control.continued.counts),
+        totalCount: control.continued.counts.reduce((a, b) => a + b, 0),
+      },
       onProgress: observer.onReadProgress,
     });
     if (resumed) checkSameVocabulary(resumed, corpus);
