@@ -16,7 +16,8 @@ import { reportPathFor, type SavedTrainingReport, type TrainingReport } from '..
 import { readVectorsFile } from '../vectors/read-vectors.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
 import { commandName, shellWord } from './invocation.js';
-import { flagOf } from './option-names.js';
+import { flagOf } from '../base/option-flag.js';
+import { readModelToTrainOn } from './init-model.js';
 import { createProgressObserver } from './progress.js';
 import { INTERRUPTED_EXIT_CODE, installStopSignals } from './stop-signals.js';
 import { checkWritableOutput } from './writable-output.js';
@@ -50,6 +51,7 @@ interface TrainArgs extends CliTrainOptions {
   saveModel?: string;
   saveVocab?: string;
   initVectors?: string;
+  init?: string;
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
@@ -154,6 +156,10 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         type: 'string',
         describe: 'Start the input vectors of the words found in this word2vec/fastText vectors file from their vectors there (dimension must equal --dim); the others start at random',
       },
+      init: {
+        type: 'string',
+        describe: 'Train this model file (--save-model) on the corpus: its options, words and weights go on; new words at --min-count join with fresh vectors, and --epochs, --alpha, --min-count, --sample, --seed… may change',
+      },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
@@ -185,6 +191,7 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
     if (args.bands !== undefined) throw new UserError('--bands cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
     if (args.cutoffs !== undefined) throw new UserError('--cutoffs cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
     if (args.initVectors !== undefined) throw new UserError('--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it');
+    if (args.init !== undefined) throw new UserError('--init cannot be given with --resume: the checkpoint holds the weights; drop it');
   } else if (!args.corpus || args.corpus.length === 0) {
     throw new UserError('name a corpus (w2v train corpus.txt --out vectors.bin) or a checkpoint to continue (w2v train --resume vectors.bin.checkpoint)');
   }
@@ -230,7 +237,8 @@ async function handler(args: TrainArgs): Promise<void> {
   let model;
   try {
     const initialVectors = args.initVectors === undefined ? undefined : { source: args.initVectors, ...(await readVectorsFile(args.initVectors)) };
-    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs, saveVocabulary: args.saveVocab, initialVectors };
+    const continued = args.init === undefined ? undefined : await readModelToTrainOn(args.init);
+    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs, saveVocabulary: args.saveVocab, initialVectors, continued };
     if (args.resume !== undefined) {
       model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
     } else {
@@ -302,6 +310,11 @@ function vocabularyLines(report: TrainingReport): string {
   const init = report.initVectors;
   if (init) {
     lines.push(`init: ${init.found} of ${report.vocabularySize} vocabulary words started from ${init.source} (${init.words} vectors in it); the others at random`);
+  }
+  const on = report.continued;
+  if (on) {
+    const tree = on.innerRows !== undefined ? `; hs tree rebuilt, ${on.innerRowsKept} of ${on.innerRows} inner rows kept from it` : '';
+    lines.push(`init: trained ${on.source} on: ${on.known} known words (${on.knownInText} of them in the new text) kept their vectors, ${on.joined} new words joined${tree}`);
   }
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -246,3 +246,20 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   }
   return options;
 }
+
+/**
+ * Resolved options as if given by hand: without the loss-specific ones the loss does not read,
+ * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
+ */
+export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
+  const { hsTree, activation, taylorOrder, margin, bands, cutoffs, divValue, ...shared } = saved;
+  return {
+    ...shared,
+    ...(saved.loss === 'hs' ? { hsTree } : {}),
+    ...(EXACT_LOSSES.includes(saved.loss) ? { activation, margin } : {}),
+    // Checkpoints written before the Taylor order existed have none: the order was 2.
+    ...(EXACT_LOSSES.includes(saved.loss) && activation === 'taylor' ? { taylorOrder: taylorOrder ?? 2 } : {}),
+    ...(saved.loss === 'dsoftmax' ? { bands } : {}),
+    ...(saved.loss === 'adaptive' ? { cutoffs, divValue } : {}),
+  };
+}

@@ -1,6 +1,7 @@
 import { UserError } from '../base/errors.js';
 import { float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
 import type { TrainOptions } from '../model/options.js';
+import type { ContinuedSummary } from './continued-model.js';
 import type { InitialVectorsSummary } from './initial-vectors.js';
 import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
 
@@ -51,6 +52,8 @@ export interface CheckpointHeader {
   layout: { vocabSize: number; dim: number; stride: number; outputFloats?: number };
   /** The pretrained vectors the run started from, for the reports of the runs that resume it. */
   initVectors?: InitialVectorsSummary;
+  /** The model the run trained on: its vocabulary, merged, is the checkpoint's, which a resumed run keeps. */
+  continued?: ContinuedSummary;
 }
 
 export interface Checkpoint {
@@ -115,4 +118,6 @@ function checkHeader(header: CheckpointHeader, refuse: (why: string) => Error): 
   if (!Array.isArray(header.resumedFrom) || !header.resumedFrom.every((p) => typeof p === 'string')) fail('resume history');
   const init = header.initVectors;
   if (init !== undefined && (!init || typeof init.source !== 'string' || !isCount(init.words) || !isCount(init.found))) fail('pretrained start');
+  const on = header.continued;
+  if (on !== undefined && (!on || typeof on.source !== 'string' || !isCount(on.known) || !isCount(on.knownInText) || !isCount(on.joined))) fail('model trained on');
 }

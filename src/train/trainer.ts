@@ -11,14 +11,15 @@ import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
 import { meanCodeLength } from '../model/code-tree.js';
 import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
-import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
+import { EXACT_LOSSES, givenOptions, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
 import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { givenVocabulary } from './given-vocabulary.js';
+import { applyContinuedModel, continuedOptions, type ContinuedSummary } from './continued-model.js';
 import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
 import { createModel, initialiseInputWeights, initialiseOutputWeights } from './model-memory.js';
-import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
+import { checkCorpusStamps, checkSameVocabulary, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
 import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
 import { epochReport, type TrainingReport } from './training-report.js';
@@ -47,7 +48,7 @@ export async function trainEmbeddings(
   observer: TrainingObserver = {},
   control: TrainingControl = {},
 ): Promise<TrainedModel> {
-  const options = resolveTrainOptions(partialOptions);
+  const options = control.continued ? continuedOptions(control.continued, partialOptions) : resolveTrainOptions(partialOptions);
   const files = await resolveCorpusFiles(inputs);
   return train(files, options, observer, control);
 }
@@ -86,11 +87,15 @@ async function train(
   const corpusInputs = files.map((file) => ({ name: 'the corpus file', path: file }));
   const vocabularyInput = options.readVocab !== undefined && !resumed ? [{ name: 'the --read-vocab file', path: options.readVocab }] : [];
   const vectorsInput = control.initialVectors ? [{ name: 'the --init-vectors file', path: control.initialVectors.source }] : [];
+  if (control.continued) vectorsInput.push({ name: 'the --init model', path: control.continued.source });
   const vocabularyOutput = control.saveVocabulary !== undefined ? [{ name: '--save-vocab', path: control.saveVocabulary }] : [];
   await refuseOverwritingInputs([...corpusInputs, ...vocabularyInput, ...vectorsInput], [...(control.outputs ?? []), ...checkpointOutput, ...vocabularyOutput]);
   if (control.initialVectors) {
     if (resumed) throw new UserError(`--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it`);
     checkInitialDimension(control.initialVectors, options.dim);
+  }
+  if (control.continued && (resumed || control.initialVectors)) {
+    throw new UserError(`--init cannot be given with ${resumed ? '--resume: the checkpoint holds the weights' : '--init-vectors: the model holds the vectors'}; drop one`);
   }
   const given = await givenVocabulary(options, resumed);
   const kernelChoice = chooseKernel(options.kernel);
@@ -111,6 +116,11 @@ async function train(
       // Reading uses as many threads as training will.
       readers: options.workers,
       vocabulary: given?.vocabulary,
+      extend: control.continued && {
+        words: [...control.continued.words],
+        counts: Float64Array.from(control.continued.counts),
+        totalCount: control.continued.counts.reduce((a, b) => a + b, 0),
+      },
       onProgress: observer.onReadProgress,
     });
     if (resumed) checkSameVocabulary(resumed, corpus);
@@ -138,6 +148,7 @@ async function train(
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
     // Filled in with the weights below, before any task (and so any checkpoint) can run.
     let initVectors: InitialVectorsSummary | undefined = resumed?.checkpoint.header.initVectors;
+    let continued: ContinuedSummary | undefined = resumed?.checkpoint.header.continued;
     const saveCheckpoint = control.checkpoint
       ? (state: ScheduleState) =>
           writeCheckpoint(control.checkpoint!.path, {
@@ -155,6 +166,7 @@ async function train(
               resumedFrom,
               layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputFloats: layout.outputFloats },
               ...(initVectors ? { initVectors } : {}),
+              ...(continued ? { continued } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
             input: input.slice(),
@@ -173,6 +185,7 @@ async function train(
         initialiseInputWeights(input, layout.stride, options);
         initialiseOutputWeights(output, layout.stride, options, adaptive);
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
+        if (control.continued) continued = applyContinuedModel(input, output, layout.stride, { vocabulary: corpus.vocabulary, knownIds: corpus.knownIds! }, tree, control.continued);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
         stop: control.stop,
@@ -210,6 +223,7 @@ async function train(
       ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
       ...(control.saveVocabulary !== undefined ? { savedVocabulary: control.saveVocabulary } : {}),
       ...(initVectors ? { initVectors } : {}),
+      ...(continued ? { continued } : {}),
     };
     return {
       vocabulary: corpus.vocabulary,

@@ -7,34 +7,7 @@ import { resolveTrainOptions } from '../../src/model/options.js';
 import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
 import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
-
-function cosine(model: TrainedModel, a: number, b: number): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < model.dim; i++) {
-    const x = model.vectors[a * model.stride + i];
-    const y = model.vectors[b * model.stride + i];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
-/** Share of (word, neighbour) pairs among each word's k nearest that belong to its own topic. */
-function topicPurity(model: TrainedModel, k: number): number {
-  const words = model.vocabulary.words;
-  let same = 0;
-  for (let w = 0; w < words.length; w++) {
-    const ranked = words
-      .map((_, other) => ({ other, similarity: other === w ? -Infinity : cosine(model, w, other) }))
-      .sort((x, y) => y.similarity - x.similarity)
-      .slice(0, k);
-    same += ranked.filter(({ other }) => topicOf(words[other]) === topicOf(words[w])).length;
-  }
-  return same / (words.length * k);
-}
+import { topicPurity } from '../support/topic-purity.js';
 
 /** A planted corpus in a temporary directory that lives as long as the enclosing describe block. */
 function usePlantedCorpus(sentences: number, seed: number): { dir: string; corpus: string } {
