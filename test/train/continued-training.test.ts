@@ -140,6 +140,14 @@ describe('training a model on (--init)', () => {
     await trainEmbeddings([more], { ...still, dim: 16, model: 'sg' }, {}, { continued });
   });
 
+  it('refuses in one line to train an adaptive softmax model on', async () => {
+    const adaptive = await trainEmbeddings([first], { ...settings, ...still, loss: 'adaptive', cutoffs: [10] });
+    await assert.rejects(
+      trainEmbeddings([more], {}, {}, { continued: continuedOf(adaptive, 'adaptive.w2vmodel') }),
+      (error: unknown) => error instanceof UserError && /^adaptive\.w2vmodel is an adaptive softmax model, which --init cannot train on .*--init-vectors$/.test(error.message),
+    );
+  });
+
   it('hs: the same text again gives the same tree, and every inner row is kept', async () => {
     const before = model('hs');
     const on = await trainEmbeddings([first], still, {}, { continued: continuedOf(before, 'hs.w2vmodel') });
