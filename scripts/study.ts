@@ -42,7 +42,7 @@ const argv = yargs(hideBin(process.argv))
   .option('parts', { type: 'array', string: true, choices: PART_CHOICES, default: [...PART_CHOICES] })
   .option('redo', { type: 'boolean', default: false, desc: 'run again what results.json already has' })
   .option('workers', { type: 'number', default: 2 })
-  .option('budget', { type: 'number', desc: 'seconds of training per loss for the learning curves [default: 120, --quick 0.4]' })
+  .option('budget', { type: 'number', desc: 'seconds of training per loss for the learning curves [default: 120, --quick 0.25]' })
   .option('analogies', { type: 'string', default: join(DATA, 'questions-words.txt') })
   .option('ws353', { type: 'string', default: join(DATA, 'wordsim353.tsv') })
   .option('mturk', { type: 'string', default: join(DATA, 'mturk771.txt') })
@@ -257,6 +257,7 @@ let results: StudyResults;
 async function main(): Promise<void> {
   corpus = await splitCorpus(argv.corpus, join(ROOT, '.study', 'cache'), plan.heldOutTokens);
   results = resume(corpus.digest);
+  results.settings.trainTokens = corpus.trainTokens;
   log(`corpus ${displayPath(argv.corpus)}: ${corpus.trainTokens} training tokens (${corpus.trainVocabulary} distinct), ${corpus.heldOutTokens} held out`);
   const evaluation: EvaluationData = { cli: join(ROOT, 'dist', 'src', 'cli', 'main.js'), analogies: argv.analogies, ws353: argv.ws353, mturk: argv.mturk };
   const parts = new Set(argv.parts as Array<(typeof PART_CHOICES)[number]>);
@@ -284,7 +285,7 @@ async function main(): Promise<void> {
   saveResults(resultsFile, results);
   const charts = await renderCharts(results, join(argv.out, 'study'));
   writeDocument(results, charts, join(argv.out, 'softmax.md'));
-  log(`wrote ${displayPath(resultsFile)}, ${charts.length} charts and ${displayPath(join(argv.out, 'softmax.md'))}`);
+  log(`wrote ${resultsFile}, ${charts.length} charts and ${join(argv.out, 'softmax.md')}`);
 }
 
 main().catch((error: unknown) => {

@@ -105,7 +105,7 @@ function curvesChart(results: StudyResults): Made {
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'training seconds (log scale; evaluations not counted)' },
-        y: { field: 'perplexity', type: 'quantitative', scale: { type: 'log', zero: false }, title: 'held-out perplexity (log scale; lower is better)' },
+        y: { field: 'perplexity', type: 'quantitative', scale: { type: 'log' }, title: 'held-out perplexity (log scale; lower is better)' },
         ...withUnigram(series),
       },
     },
@@ -132,7 +132,7 @@ function convergenceChart(results: StudyResults): Made {
   curve.push({ loss: UNIGRAM_LABEL, epoch: Math.min(...epochs), perplexity: unigram }, { loss: UNIGRAM_LABEL, epoch: Math.max(...epochs), perplexity: unigram });
   const series = [...order([...byLoss.keys()].map(labelOf)), UNIGRAM_LABEL];
   const colours = withUnigram(series);
-  const y = (title: string) => ({ type: 'quantitative' as const, scale: { type: 'log' as const, zero: false }, title });
+  const y = (title: string) => ({ type: 'quantitative' as const, scale: { type: 'log' as const }, title });
   return {
     series,
     spec: {
@@ -185,7 +185,7 @@ function frequencyChart(results: StudyResults): Made {
       encoding: {
         x: { field: 'band', type: 'nominal', sort: FREQUENCY_BANDS.map((b) => b.label), title: 'target word\'s frequency band (vocabulary ranked by count)', axis: { labelAngle: 0 } },
         xOffset: { field: 'loss', type: 'nominal', sort: series },
-        y: { field: 'perplexity', type: 'quantitative', scale: { type: 'log', zero: false }, title: 'held-out perplexity in the band (log scale)' },
+        y: { field: 'perplexity', type: 'quantitative', scale: { type: 'log' }, title: 'held-out perplexity in the band (log scale)' },
         color: withUnigram(series).color,
         shape: { condition: { test: `datum.loss === '${UNIGRAM_LABEL}'`, value: 'diamond' }, value: 'circle' },
       },

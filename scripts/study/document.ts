@@ -97,7 +97,7 @@ function convergenceSection(f: Facts, charts: Chart[]): string[] {
   const softmax = f.converged('softmax');
   const lines = ['## 3. At convergence', ''];
   lines.push(
-    `Every loss trains ${convergence.epochs} epochs over the corpus's first ${count(convergence.sliceTokens || runs[0].wordsBudget)} tokens, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
+    `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
       `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, is compared where its learning has levelled off. ` +
       `The table gives each loss's best epoch's perplexity, mean ± sd over the seeds (min–max beside it), and the epoch each seed reached it at` +
       (unigram !== undefined ? `; the unigram model scores ${decimal(unigram, 1)}.` : '.'),
@@ -206,7 +206,7 @@ function headlines(f: Facts): string[] {
       `**Quality.** At convergence (V = ${count(f.runs('convergence')[0].vocabularySize)}), the best held-out perplexity is ${best.config.label}'s, ${meanSd(best.x.perplexity)}, against the exact softmax's ${meanSd(softmax.perplexity)}` +
         (unigram !== undefined ? ` and a unigram model's ${decimal(unigram, 1)}` : '') +
         `; the worst is ${worst.config.label}'s, ${meanSd(worst.x.perplexity)}. ` +
-        (level.length > 0 ? `Within the spread of three seeds of the softmax: ${level.join(', ')}.` : 'No loss is within the spread of the seeds of the softmax.'),
+        (level.length > 0 ? `Within the spread of the softmax's ${softmax.perplexity.n} seeds: ${level.join(', ')}.` : 'No loss is within the spread of the softmax\'s seeds.'),
     );
   }
   const sizes = f.testTimeSizes();

@@ -44,12 +44,12 @@ export function logSpaced(first: number, last: number): number[] {
 export function makePlan(quick: boolean, workers: number, budgetSeconds?: number): StudyPlan {
   const base: Partial<TrainOptions> = { dim: quick ? 16 : 100, workers, window: 5, seed: 1 };
   if (quick) {
-    const budget = budgetSeconds ?? 0.4;
+    const budget = budgetSeconds ?? 0.25;
     return {
       sizes: [40, 0], models: ['sg', 'cbow'], costSeconds: 0.05, fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, pilotWords: 300,
       heldOutTokens: 500,
       curves: { model: 'cbow', size: 0, budgetSeconds: budget, evaluateAt: logSpaced(budget / 8, budget), predictions: 100 },
-      convergence: { model: 'cbow', size: 0, dim: 16, sliceTokens: 0, epochs: 3, seeds: [1, 2, 3], predictions: 300 },
+      convergence: { model: 'cbow', size: 0, dim: 16, sliceTokens: 0, epochs: 2, seeds: [1, 2], predictions: 300 },
       predict: { sizes: [40, 0], queries: 50, agreementQueries: 10, k: 10 },
       base,
     };
