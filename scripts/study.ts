@@ -22,7 +22,8 @@ import { renderCharts } from './study/charts.js';
 import { splitCorpus, trainingSlice, type StudyCorpus } from './study/corpus.js';
 import { writeDocument } from './study/document.js';
 import { heldOutLikelihood } from './study/heldout.js';
-import { COST_CONFIGS, CURVE_CONFIGS, costRunFor, extrapolatedRate, makePlan, trainedWordsPerSecond, vocabularyOptions } from './study/plan.js';
+import { COST_CONFIGS, CURVE_CONFIGS, makePlan, vocabularyOptions } from './study/plan.js';
+import { costRunFor, extrapolatedRate, trainedWordsPerSecond } from './study/rates.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
 import {
   loadResults, repeatCount, runKey, saveResults, testTimeKey, withRepeat, type CurvePoint, type PartName, type StudyResults, type StudyRun,
@@ -56,7 +57,7 @@ const studyStart = performance.now();
 
 function fresh(digest: string): StudyResults {
   return {
-    version: 2, corpus: displayPath(argv.corpus), corpusDigest: digest, quick: argv.quick, settings: {}, partSeconds: {}, runs: {}, testTime: {},
+    version: 2, corpus: displayPath(argv.corpus), corpusDigest: digest, quick: argv.quick, plan, settings: {}, partSeconds: {}, runs: {}, testTime: {},
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
   };
 }
@@ -64,7 +65,9 @@ function fresh(digest: string): StudyResults {
 /** The runs of an earlier study on the same text and grid are kept; anything else starts afresh. */
 function resume(digest: string): StudyResults {
   const previous = loadResults(resultsFile);
-  const same = previous && previous.corpusDigest === digest && previous.quick === argv.quick;
+  // The grid is part of what a run measured: runs of another grid (--budget, a changed plan) are not mixed in.
+  const same = previous && previous.corpusDigest === digest && previous.quick === argv.quick && JSON.stringify(previous.plan) === JSON.stringify(plan);
+  if (previous && !same) log(`${resultsFile} holds another corpus or grid: starting afresh`);
   const results = same ? previous : fresh(digest);
   results.settings = { ...plan, ...plan.base, workers: argv.workers };
   return results;
@@ -141,8 +144,9 @@ async function measureStep(part: PartName, t: Training): Promise<StudyRun> {
       },
     },
   } : {});
-  // The curves end with the trained model (an epoch-end evaluation has taken it already).
-  if (t.evaluate && !t.evaluate.epochEnds) {
+  // The curves end with the trained model (unless an evaluation took it already: at the last
+  // epoch end, or at a point after which the budget left no task to run).
+  if (t.evaluate && curve.at(-1)?.wordsSeen !== run.wordsSeen) {
     curve.push({ trainSeconds: run.trainSeconds, wordsSeen: run.wordsSeen, epochsDone: trained.report.epochs.length, heldOut: heldOut(trained) });
   }
   const quality = t.score ? await scoreModel(trained, t.score) : undefined;

@@ -203,7 +203,7 @@ function predictChart(results: StudyResults): Made {
   const series = methods.map((m) => m.label).filter((l) => rows.some((r) => r.method === l));
   const tableau = vega.scheme('tableau20') as string[];
   const color = {
-    field: 'method', type: 'nominal' as const, sort: series, title: 'top-10 search (each loss\'s own; the index over the softmax\'s rows)',
+    field: 'method', type: 'nominal' as const, sort: series, title: 'method',
     // A method that is a loss keeps the loss's colour; the index gets black.
     scale: { domain: methods.map((m) => m.label), range: methods.map((m) => (m.id === INDEX_METHOD.id ? '#000000' : tableau[LOSS_CONFIGS.findIndex((c) => c.id === m.id) % tableau.length])) },
     legend: { labelLimit: 400, values: series, orient: 'bottom' as const, columns: 2 },
@@ -213,7 +213,7 @@ function predictChart(results: StudyResults): Made {
     series,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: { text: 'At test time: the cost of a top-10 prediction, and its agreement with the exact top-10', offset: 14 },
+      title: { text: 'At test time: each loss\'s own top-10 search, and an index over the softmax\'s rows', subtitle: 'µs per prediction, and agreement with the same model\'s exact top-10', offset: 14 },
       data: { values: rows },
       hconcat: [
         { width: 340, height: 280, mark: { type: 'line', point: true }, encoding: { x, y: { field: 'microseconds', type: 'quantitative', scale: { type: 'log' }, title: 'µs per top-10 prediction (log scale)' }, color } },

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { LossRun } from '../losses/measure.js';
 import type { TestTimeCell } from '../losses/test-time.js';
 import type { HeldOutScore } from './heldout.js';
+import type { StudyPlan } from './plan.js';
 
 /** The parts that train or measure; the frequency bands are read from the convergence runs. */
 export type PartName = 'cost' | 'curves' | 'convergence' | 'predict';
@@ -49,6 +50,8 @@ export interface StudyResults {
   corpus: string;
   corpusDigest: string;
   quick: boolean;
+  /** The grid the runs were measured on (scripts/study/plan.ts). */
+  plan: StudyPlan;
   settings: Record<string, unknown>;
   machine: { cpus: number; cpuModel: string; node: string };
   /** Wall seconds each part took in the runs that produced these results. */

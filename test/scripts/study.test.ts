@@ -92,12 +92,16 @@ describe('npm run study --quick', () => {
     assert.deepEqual([...ids('curves', 'cbow')].sort(), [...costIds].sort(), 'learning curves');
     for (const run of runs.filter((r) => r.part === 'curves')) {
       const curve = run.curve!;
-      assert.ok(curve.length >= 2, `${run.id}: evaluated while training and at the end`);
+      const { evaluateAt } = (results.settings as unknown as StudyPlan).curves;
+      // Points while training (as many as the run reached; a task may outlast them all), then the end.
+      assert.ok(curve.length >= 1 && curve.length <= evaluateAt.length + 1, `${run.id}: ${curve.length} evaluations`);
+      assert.ok(curve.slice(0, -1).every((p) => p.wordsSeen < run.wordsSeen), `${run.id}: points while training come before its last words`);
+      curve.slice(0, -1).forEach((p, i) => assert.ok(p.trainSeconds >= evaluateAt[i], `${run.id}: point ${i} at or after ${evaluateAt[i]} s`));
       const seconds = curve.map((p) => p.trainSeconds);
       assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, `${run.id}: training seconds grow along the curve`);
       assert.ok(curve.every((p) => (p.heldOut === undefined) === (run.id === 'ns')), `${run.id}: perplexity exactly where the output is a distribution`);
       assert.equal(typeof run.quality?.analogy, 'number', `${run.id}: the final model's analogies scored`);
-      assert.ok(run.evaluationSeconds! > 0, `${run.id}: the evaluations' time is kept apart`);
+      assert.equal(run.evaluationSeconds! > 0, curve.length > 1, `${run.id}: the evaluations' time is kept apart`);
     }
 
     // Convergence: every loss, every seed, evaluated after each epoch, by frequency band too.
