@@ -101,7 +101,7 @@ describe('npm run study --quick', () => {
       assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, `${run.id}: training seconds grow along the curve`);
       assert.ok(curve.every((p) => (p.heldOut === undefined) === (run.id === 'ns')), `${run.id}: perplexity exactly where the output is a distribution`);
       assert.equal(typeof run.quality?.analogy, 'number', `${run.id}: the final model's analogies scored`);
-      assert.equal(run.evaluationSeconds! > 0, curve.length > 1, `${run.id}: the evaluations' time is kept apart`);
+      assert.ok(curve.length === 1 || run.evaluationSeconds! > 0, `${run.id}: the evaluations' time is kept apart`);
     }
 
     // Convergence: every loss, every seed, evaluated after each epoch, by frequency band too.
