@@ -22,7 +22,7 @@ import { renderCharts } from './study/charts.js';
 import { splitCorpus, trainingSlice, type StudyCorpus } from './study/corpus.js';
 import { writeDocument } from './study/document.js';
 import { heldOutLikelihood } from './study/heldout.js';
-import { COST_CONFIGS, CURVE_CONFIGS, makePlan, vocabularyOptions } from './study/plan.js';
+import { COST_CONFIGS, CURVE_CONFIGS, LIKELIHOOD_OPTIONS, makePlan, vocabularyOptions } from './study/plan.js';
 import { costRunFor, extrapolatedRate, trainedWordsPerSecond } from './study/rates.js';
 import { scoreModel, type EvaluationData } from './study/quality.js';
 import {
@@ -43,7 +43,7 @@ const argv = yargs(hideBin(process.argv))
   .option('parts', { type: 'array', string: true, choices: PART_CHOICES, default: [...PART_CHOICES] })
   .option('redo', { type: 'boolean', default: false, desc: 'run again what results.json already has' })
   .option('workers', { type: 'number', default: 2 })
-  .option('budget', { type: 'number', desc: 'seconds of training per loss for the learning curves [default: 120, --quick 0.25]' })
+  .option('budget', { type: 'number', desc: 'seconds of training per loss for the learning curves [default: 90, --quick 0.25]' })
   .option('analogies', { type: 'string', default: join(DATA, 'questions-words.txt') })
   .option('ws353', { type: 'string', default: join(DATA, 'wordsim353.tsv') })
   .option('mturk', { type: 'string', default: join(DATA, 'mturk771.txt') })
@@ -207,7 +207,7 @@ function curveSteps(evaluation: EvaluationData): Step[] {
         : trainedWordsPerSecond(await measureStep('cost', { ...cell, words: config.exact ? plan.pilotWords : plan.fastSlice[model] }));
       const words = Math.round(2 * rate * budgetSeconds);
       return measureStep('curves', {
-        ...cell, words, epochs: Math.ceil(words / corpus.trainTokens) + 1, maxSeconds: budgetSeconds,
+        ...cell, words, epochs: Math.ceil(words / corpus.trainTokens) + 1, maxSeconds: budgetSeconds, options: LIKELIHOOD_OPTIONS,
         evaluate: { seconds: evaluateAt, predictions }, score: evaluation,
       });
     }));
@@ -224,7 +224,7 @@ function convergenceSteps(): Step[] {
     LOSS_CONFIGS.map((config) =>
       runStep('convergence', runKey('convergence', model, config.id, size, seed), `${model} ${config.label}, ${sizeLabel(size)}, ${epochs} epochs, seed ${seed}`, 1, () =>
         measureStep('convergence', {
-          config, corpus: slice, model, size, words: 0, epochs, options: { dim, seed },
+          config, corpus: slice, model, size, words: 0, epochs, options: { ...LIKELIHOOD_OPTIONS, dim, seed },
           evaluate: { epochEnds: true, predictions },
         }))));
 }

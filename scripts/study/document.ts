@@ -63,6 +63,7 @@ function curvesSection(f: Facts, charts: Chart[]): string[] {
     `Every loss that is not a variant of another trains once, ${curves.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)}, for ${curves.budgetSeconds} s of training on ${String(f.results.settings.workers)} workers (the protocol of Chen, Grangier & Auli 2016). ` +
       'Training pauses at log-spaced points to score the model on held-out text; the pauses are not training time, and neither the budget nor the learning rate sees them. ' +
       'The learning rate decays linearly over the budget: the run is planned over twice the words part 1\'s rate predicts, so the budget ends it. ' +
+      'Frequent words are not subsampled here or in part 3: held-out perplexity counts every token, and a model trained on a subsampled stream learns to underrate the frequent words, below even the unigram model. ' +
       `Held-out perplexity is taken on ${count(runs[0].curve?.find((p) => p.heldOut)?.heldOut?.predictions)} predictions spread over the corpus's last ${count((f.results.settings as unknown as StudyPlan).heldOutTokens)} tokens, which no run trains on` +
       (unigram !== undefined ? `; a unigram model of the training counts scores ${decimal(unigram, 1)} on them (the dashed line).` : '.'),
     '',

@@ -32,6 +32,13 @@ export interface StudyPlan {
   base: Partial<TrainOptions>;
 }
 
+/**
+ * What the parts that score held-out perplexity train with beside `base`: no subsampling of
+ * frequent words, since the perplexity counts every token and a model trained on a subsampled
+ * stream learns to underrate the frequent words (below the unigram model).
+ */
+export const LIKELIHOOD_OPTIONS: Partial<TrainOptions> = { sample: 0 };
+
 /** Training seconds from `first` to `last`, doubling: the points of a log-scaled time axis. */
 export function logSpaced(first: number, last: number): number[] {
   const points: number[] = [];
@@ -52,13 +59,13 @@ export function makePlan(quick: boolean, workers: number, budgetSeconds?: number
       base,
     };
   }
-  const budget = budgetSeconds ?? 120;
+  const budget = budgetSeconds ?? 90;
   return {
     sizes: [1000, 3000, 10_000, 30_000, 0], models: ['sg', 'cbow'], costSeconds: 2.5,
     fastSlice: { sg: 500_000, cbow: 1_500_000 }, fastRepeats: 3, pilotWords: 2000,
     heldOutTokens: 100_000,
-    curves: { model: 'cbow', size: 10_000, budgetSeconds: budget, evaluateAt: logSpaced(0.25, budget), predictions: 1500 },
-    convergence: { model: 'cbow', size: 2000, dim: 50, sliceTokens: 200_000, epochs: 8, seeds: [1, 2, 3], predictions: 3000 },
+    curves: { model: 'cbow', size: 10_000, budgetSeconds: budget, evaluateAt: logSpaced(1, budget), predictions: 800 },
+    convergence: { model: 'cbow', size: 2000, dim: 50, sliceTokens: 100_000, epochs: 10, seeds: [1, 2, 3], predictions: 2000 },
     predict: { sizes: [1000, 3000, 10_000, 30_000, 0], queries: 300, agreementQueries: 30, k: 10 },
     base,
   };
