@@ -48,18 +48,27 @@ function costChart(results: StudyResults, model: string): Made {
   const series = order([...new Set(rows.map((r) => r.loss))]);
   return {
     series,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: `${model === 'sg' ? 'Skip-gram' : 'CBOW'}: training speed against vocabulary size`,
-      width: 520,
-      height: 340,
-      data: { values: rows },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'vocabulary', type: 'quantitative', scale: { type: 'log' }, title: 'vocabulary size (words)' },
-        y: { field: 'wordsPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'words/s (2 workers)' },
-        color: lossColor(series),
-      },
+    spec: logLogLines(
+      `${model === 'sg' ? 'Skip-gram' : 'CBOW'}: training speed against vocabulary size`, rows,
+      { field: 'vocabulary', title: 'vocabulary size (words)' }, { field: 'wordsPerSecond', title: 'words/s (2 workers)' },
+      { color: lossColor(series) },
+    ),
+  };
+}
+
+/** Lines over log-scaled x and y, one per series: the cost and learning-curve charts. */
+function logLogLines(title: string, rows: object[], x: { field: string; title: string }, y: { field: string; title: string }, colours: object): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: 560,
+    height: 360,
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { ...x, type: 'quantitative', scale: { type: 'log' } },
+      y: { ...y, type: 'quantitative', scale: { type: 'log' } },
+      ...colours,
     },
   };
 }
@@ -96,19 +105,11 @@ function curvesChart(results: StudyResults): Made {
   const series = [...order(runs.map((r) => labelOf(r.id))), UNIGRAM_LABEL];
   return {
     series,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: 'Learning curves: held-out perplexity against training time',
-      width: 560,
-      height: 360,
-      data: { values: rows },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'training seconds (log scale; evaluations not counted)' },
-        y: { field: 'perplexity', type: 'quantitative', scale: { type: 'log' }, title: 'held-out perplexity (log scale; lower is better)' },
-        ...withUnigram(series),
-      },
-    },
+    spec: logLogLines(
+      'Learning curves: held-out perplexity against training time', rows,
+      { field: 'seconds', title: 'training seconds (log scale; evaluations not counted)' }, { field: 'perplexity', title: 'held-out perplexity (log scale; lower is better)' },
+      withUnigram(series),
+    ),
   };
 }
 
