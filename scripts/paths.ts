@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, relative as relative_, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative as relative_, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, from dist/scripts/ where the compiled scripts run. */
@@ -11,10 +11,13 @@ export const DATA = resolve(ROOT, 'corpora');
 /** The built CLI that the benches run as a child process. */
 export const W2V_MAIN = resolve(ROOT, 'dist/src/cli/main.js');
 
-/** A path as results files record it: relative to the repository when inside it, so no machine's path is committed. */
+/**
+ * A path as results files record it: relative to the repository when inside it, its file name
+ * otherwise, so no machine's path is committed.
+ */
 export function displayPath(file: string): string {
   const relative = relative_(ROOT, resolve(file));
-  return relative.startsWith('..') || isAbsolute(relative) ? file : relative;
+  return relative.startsWith('..') || isAbsolute(relative) ? basename(file) : relative;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The library entry point: the same options as the CLI, no CLI code.
 export { trainEmbeddings, resumeEmbeddings } from './train/trainer.js';
 export type { TrainedModel } from './train/trainer.js';
-export type { TrainingObserver, TrainingProgress, TrainingControl } from './train/training-callbacks.js';
+export type { TrainingObserver, TrainingProgress, TrainingControl, TrainingEvaluation, TrainingSnapshot, ModelWeights } from './train/training-callbacks.js';
 export type { TrainingReport, EpochReport } from './train/training-report.js';
 export { readCheckpoint } from './train/checkpoint.js';
 export type { Checkpoint, CheckpointHeader } from './train/checkpoint.js';

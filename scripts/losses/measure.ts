@@ -2,6 +2,7 @@ import { DotKernel } from '../../src/query/dot-kernel.js';
 import { Random } from '../../src/base/random.js';
 import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
 import type { TrainOptions } from '../../src/model/options.js';
+import type { TrainingControl } from '../../src/train/training-callbacks.js';
 import { exactFlopsPerPrediction, type LossConfig } from './configs.js';
 
 export interface LossRun {
@@ -26,8 +27,9 @@ export async function runLoss(
   corpus: string,
   config: LossConfig,
   options: Partial<TrainOptions>,
+  control: TrainingControl = {},
 ): Promise<{ run: LossRun; model: TrainedModel }> {
-  const model = await trainEmbeddings([corpus], { ...options, ...config.options });
+  const model = await trainEmbeddings([corpus], { ...options, ...config.options }, {}, control);
   const { report } = model;
   const predictions = report.epochs.reduce((s, e) => s + e.predictions, 0);
   const lossSum = report.epochs.reduce((s, e) => s + e.loss * e.predictions, 0);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 
@@ -30,9 +30,32 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /**
+ * Tokens as lines of at most 1,000: short enough lines keep every loss's tasks small enough to
+ * spread over the workers on short slices.
+ */
+function asLines(tokens: string[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < tokens.length; i += 1000) lines.push(tokens.slice(i, i + 1000).join(' '));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The first `tokens` tokens of the training text, cached beside it: the slice a run trains for
+ * many epochs (0 or more than the text: the whole text).
+ */
+export function trainingSlice(corpus: StudyCorpus, tokens: number): string {
+  if (tokens <= 0 || tokens >= corpus.trainTokens) return corpus.train;
+  const file = corpus.train.replace(/\.txt$/, `-first${tokens}.txt`);
+  if (!existsSync(file)) {
+    const words = readFileSync(corpus.train, 'utf8').split(/\s+/).filter((t) => t.length > 0).slice(0, tokens);
+    writeAtomically(file, asLines(words));
+  }
+  return file;
+}
+
+/**
  * Splits the corpus once into training text and its last `heldOutTokens` tokens, cached in
- * `directory` under a name that records the split. Lines of at most 1,000 tokens keep every
- * loss's tasks small enough to spread over the workers on short slices.
+ * `directory` under a name that records the split.
  */
 export async function splitCorpus(source: string, directory: string, heldOutTokens: number): Promise<StudyCorpus> {
   mkdirSync(directory, { recursive: true });
@@ -45,12 +68,7 @@ export async function splitCorpus(source: string, directory: string, heldOutToke
   const train = join(directory, `train-${name}.txt`);
   const heldOut = join(directory, `heldout-${name}.txt`);
   const cut = tokens.length - heldOutTokens;
-  const lines = (from: number, to: number) => {
-    const out: string[] = [];
-    for (let i = from; i < to; i += 1000) out.push(tokens.slice(i, Math.min(to, i + 1000)).join(' '));
-    return `${out.join('\n')}\n`;
-  };
-  if (!existsSync(train)) writeAtomically(train, lines(0, cut));
-  if (!existsSync(heldOut)) writeAtomically(heldOut, lines(cut, tokens.length));
+  if (!existsSync(train)) writeAtomically(train, asLines(tokens.slice(0, cut)));
+  if (!existsSync(heldOut)) writeAtomically(heldOut, asLines(tokens.slice(cut)));
   return { train, heldOut, trainTokens: cut, heldOutTokens, trainVocabulary: new Set(tokens.slice(0, cut)).size, digest };
 }

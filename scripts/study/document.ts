@@ -1,9 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { LOSS_CONFIGS } from '../losses/configs.js';
 import type { Chart } from './charts.js';
-import { Facts, count, decimal, times } from './facts.js';
+import { INDEX_METHOD, TEST_TIME_CONFIGS } from '../losses/test-time.js';
+import { Facts, againstSoftmax, count, decimal, meanSd, times } from './facts.js';
+import { FREQUENCY_BANDS } from './heldout.js';
 import { literatureRows } from './literature.js';
-import type { StudyResults } from './results.js';
+import type { StudyPlan } from './plan.js';
+import type { PartName, StudyResults } from './results.js';
 
 const minutes = (s: number | undefined) => (s === undefined ? 'not run' : `${(s / 60).toFixed(1)} min`);
 
@@ -48,69 +51,198 @@ function costSection(f: Facts, charts: Chart[]): string[] {
   return lines;
 }
 
-function qualitySection(f: Facts, charts: Chart[], part: 'time' | 'epochs'): string[] {
-  const runs = f.runs(part);
+const lossesOf = (ids: string[]) => LOSS_CONFIGS.filter((c) => ids.includes(c.id));
+
+function curvesSection(f: Facts, charts: Chart[]): string[] {
+  const runs = f.runs('curves');
   if (runs.length === 0) return [];
-  const settings = f.results.settings as { budgetSeconds?: number; epochSeconds?: number; qualitySize?: number; qualityModel?: string };
-  const heading = part === 'time' ? '## 2. Quality at equal time' : '## 3. Quality at equal data';
-  const what = part === 'time'
-    ? `Every loss gets the same training budget, ${settings.budgetSeconds} s on ${f.results.settings.workers} workers (the protocol of Chen et al. 2016): \`--max-seconds\` stops it, and its learning rate decays over the budget; "train s" includes the last tasks, which end after it.`
-    : `Every loss trains on the same ${count(runs[0].wordsBudget)} corpus words, once: this separates "faster" from "learns more per update".`;
-  const lines = [heading, '', `${what} ${settings.qualityModel === 'sg' ? 'Skip-gram' : 'CBOW'}, V = ${count(runs[0].vocabularySize)}.`, ''];
-  const chart = charts.find((c) => c.file === `quality-${part}.svg`);
+  const { curves } = f.results.settings as unknown as StudyPlan;
+  const unigram = f.unigram('curves')?.perplexity;
+  const lines = ['## 2. Learning curves', ''];
+  lines.push(
+    `Every loss that is not a variant of another trains once, ${curves.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)}, for ${curves.budgetSeconds} s of training on ${String(f.results.settings.workers)} workers (the protocol of Chen, Grangier & Auli 2016). ` +
+      'Training pauses at log-spaced points to score the model on held-out text; the pauses are not training time, and neither the budget nor the learning rate sees them. ' +
+      'The learning rate decays linearly over the budget: the run is planned over twice the words part 1\'s rate predicts, so the budget ends it. ' +
+      'Frequent words are not subsampled here or in part 3: held-out perplexity counts every token, and a model trained on a subsampled stream learns to underrate the frequent words, below even the unigram model. ' +
+      `Held-out perplexity is taken on ${count(runs[0].curve?.find((p) => p.heldOut)?.heldOut?.predictions)} predictions spread over the corpus's last ${count((f.results.settings as unknown as StudyPlan).heldOutTokens)} tokens, which no run trains on` +
+      (unigram !== undefined ? `; a unigram model of the training counts scores ${decimal(unigram, 1)} on them (the dashed line).` : '.'),
+    '',
+  );
+  const chart = charts.find((c) => c.file === 'curves.svg');
   if (chart) lines.push(`![${chart.title}](study/${chart.file})`, '');
-  lines.push('| loss | words trained | train s | analogy | WS353 ρ | MTurk ρ | held-out perplexity |', '|---|---:|---:|---:|---:|---:|---:|');
-  for (const config of LOSS_CONFIGS) {
-    const r = runs.find((x) => x.id === config.id);
-    if (!r?.quality) continue;
-    const q = r.quality;
-    const perplexity = q.perplexity === undefined ? 'n/a¹' : decimal(q.perplexity, 1);
-    lines.push(`| ${config.label} | ${count(r.wordsSeen)} | ${decimal(r.trainSeconds, 1)} | ${decimal(q.analogy, 4)} | ${decimal(q.ws353, 3)} | ${decimal(q.mturk, 3)} | ${perplexity} |`);
+  lines.push('| loss | words trained | train s | held-out perplexity at the end | first below the unigram model | analogy |', '|---|---:|---:|---:|---:|---:|');
+  for (const config of lossesOf(runs.map((r) => r.id))) {
+    const run = f.curve(config.id)!;
+    const below = run.curve?.find((p) => p.heldOut && unigram !== undefined && p.heldOut.perplexity < unigram);
+    const end = run.curve?.at(-1)?.heldOut?.perplexity;
+    const firstBelow = end === undefined ? 'n/a¹' : below ? `${decimal(below.trainSeconds, 1)} s` : 'never';
+    lines.push(`| ${config.label} | ${count(run.wordsSeen)} | ${decimal(run.trainSeconds, 1)} | ${end === undefined ? 'n/a¹' : decimal(end, 1)} | ${firstBelow} | ${decimal(run.quality?.analogy, 4)} |`);
   }
   lines.push(
     '',
     '¹ Negative sampling learns σ(s) for "is this a real pair", with no normaliser: exp(s) normalised over the vocabulary is not what it was trained to model, so it has no held-out likelihood to report.',
     '',
-    'Held-out perplexity: exp of the mean -ln P(word | context) on the last tokens of the corpus, never trained on, computed exactly from each ' +
-      'model\'s output layer (the product of tree decisions for hs, the normalised activation over every word for the others; the training margin is not part of the model).',
+    'Held-out perplexity: exp of the mean -ln P(word | context) over the scored predictions, computed exactly from each model\'s output layer ' +
+      '(the product of tree decisions for hs, the normalised activation over every word for the others; a training margin is not part of the model). ' +
+      'Analogy accuracy (of the final model, on the questions whose words are all in the vocabulary) is given for completeness: at this vocabulary and corpus size it stays near zero for every loss, so it is not drawn.',
     '',
   );
   return lines;
 }
 
+function convergenceSection(f: Facts, charts: Chart[]): string[] {
+  const runs = f.runs('convergence');
+  if (runs.length === 0) return [];
+  const { convergence } = f.results.settings as unknown as StudyPlan;
+  const unigram = f.unigram('convergence')?.perplexity;
+  const softmax = f.converged('softmax');
+  const lines = ['## 3. At convergence', ''];
+  lines.push(
+    `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
+      `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, is compared where its learning has levelled off. ` +
+      `The table gives each loss's best epoch's perplexity, mean ± sd over the seeds (min–max beside it), and the epoch each seed reached it at` +
+      (unigram !== undefined ? `; the unigram model scores ${decimal(unigram, 1)}.` : '.'),
+    '',
+  );
+  const chart = charts.find((c) => c.file === 'convergence.svg');
+  if (chart) lines.push(`![${chart.title}](study/${chart.file})`, '');
+  lines.push('| loss | best held-out perplexity | min–max | best epoch (per seed) | against the softmax |', '|---|---:|---:|---:|---|');
+  for (const config of LOSS_CONFIGS) {
+    const c = f.converged(config.id);
+    if (!c) {
+      if (f.seeds(config.id).length > 0) lines.push(`| ${config.label} | n/a¹ | | | |`);
+      continue;
+    }
+    const against = config.id === 'softmax' || !softmax ? '' : againstSoftmax(c, softmax);
+    lines.push(`| ${config.label} | ${meanSd(c.perplexity)} | ${decimal(c.perplexity.min, 1)}–${decimal(c.perplexity.max, 1)} | ${c.bestEpochs.join(', ')} of ${c.epochs} | ${against} |`);
+  }
+  lines.push('', '¹ Negative sampling: no held-out likelihood (see part 2).', '');
+  return lines;
+}
+
+function frequencySection(f: Facts, charts: Chart[]): string[] {
+  const ids = LOSS_CONFIGS.filter((c) => f.converged(c.id));
+  if (ids.length === 0) return [];
+  const unigram = f.unigram('convergence')!;
+  const lines = ['## 4. By word frequency', ''];
+  lines.push(
+    'The models of part 3, at each seed\'s best epoch, scored on the held-out predictions whose target word falls in each band of the vocabulary ranked by training count ' +
+      `(as Chen et al. 2016 report it): ${FREQUENCY_BANDS.map((b) => `${b.label} (${count(unigram.bands[b.id].predictions)} predictions)`).join(', ')}. Mean ± sd over the seeds.`,
+    '',
+  );
+  const chart = charts.find((c) => c.file === 'frequency.svg');
+  if (chart) lines.push(`![${chart.title}](study/${chart.file})`, '');
+  lines.push(`| loss | ${FREQUENCY_BANDS.map((b) => b.label).join(' | ')} |`, `|---|${FREQUENCY_BANDS.map(() => '---:').join('|')}|`);
+  for (const config of ids) {
+    const c = f.converged(config.id)!;
+    lines.push(`| ${config.label} | ${FREQUENCY_BANDS.map((b) => meanSd(c.bands[b.id])).join(' | ')} |`);
+  }
+  lines.push(`| unigram model | ${FREQUENCY_BANDS.map((b) => decimal(unigram.bands[b.id].perplexity, 1)).join(' | ')} |`, '');
+  return lines;
+}
+
+function predictSection(f: Facts, charts: Chart[]): string[] {
+  const sizes = f.testTimeSizes();
+  if (sizes.length === 0) return [];
+  const { predict } = f.results.settings as unknown as StudyPlan;
+  const methods = [...TEST_TIME_CONFIGS.map((c) => ({ id: c.id, label: c.label })), INDEX_METHOD];
+  const lines = ['## 5. At test time', ''];
+  lines.push(
+    `µs per top-${predict.k} prediction from a CBOW context (the mean of four input rows; ${predict.queries} queries per cell, one thread), by each output layer\'s own exact search in the library ` +
+      '(a scan of every word for the softmax family, the bands for the differentiated softmax, branch-and-bound over the tree for hs), and by an hnswlib inner-product index over the softmax\'s output rows (`--index`, ef 64). ' +
+      `Recall@${predict.k}: the share of the same model\'s exact top-${predict.k} (by brute force over every word\'s probability) found, over ${predict.agreementQueries} queries. ` +
+      'Negative sampling, NCE and the sampled softmax score the softmax\'s rows with exp: their search is the softmax\'s scan, at its cost.',
+    '',
+  );
+  const chart = charts.find((c) => c.file === 'predict.svg');
+  if (chart) lines.push(`![${chart.title}](study/${chart.file})`, '');
+  const drawn = methods.filter((m) => sizes.some((v) => f.testTime(m.id, v)));
+  lines.push(`| V | ${drawn.map((m) => `${m.label}: µs (× scan), recall`).join(' | ')} |`, `|---:|${drawn.map(() => '---:').join('|')}|`);
+  for (const size of sizes) {
+    const scan = f.testTime('softmax', size);
+    const cells = drawn.map((m) => {
+      const cell = f.testTime(m.id, size);
+      if (!cell) return '';
+      const ratio = scan ? ` (${times(scan.microseconds / cell.microseconds)})` : '';
+      return `${decimal(cell.microseconds, 1)}${ratio}, ${decimal(cell.recall, 3)}`;
+    });
+    lines.push(`| ${count(f.testTime(drawn[0].id, size)?.vocabularySize ?? f.testTime(INDEX_METHOD.id, size)?.vocabularySize)} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
 function literatureSection(f: Facts): string[] {
-  const lines = ['## 4. What the literature says, next to what we measured', ''];
+  const lines = ['## 6. What the literature says, next to what we measured', ''];
   lines.push('| claim | published | measured here | agreement |', '|---|---|---|---|');
   for (const row of literatureRows(f)) lines.push(`| ${row.claim} | ${row.published} | ${row.measured} | ${row.comment} |`);
   lines.push('');
   return lines;
 }
 
+const PART_TITLES: Array<[PartName, string]> = [['cost', 'cost'], ['curves', 'learning curves'], ['convergence', 'convergence (and frequency)'], ['predict', 'test time']];
+
+/** The three headline sentences: on speed, on quality, on test time; each only where its part ran. */
+function headlines(f: Facts): string[] {
+  const out: string[] = [];
+  const largest = f.largest('sg');
+  if (largest) {
+    out.push(
+      `**Speed.** At the largest vocabulary measured (${count(largest)} words), hierarchical softmax trains ${times(f.speedUp('sg', 'hs', largest))} and negative sampling ` +
+        `${times(f.speedUp('sg', 'ns', largest))} faster than the exact softmax in skip-gram` +
+        (f.largest('cbow') ? `; in CBOW ${times(f.speedUp('cbow', 'hs', f.largest('cbow')))} and ${times(f.speedUp('cbow', 'ns', f.largest('cbow')))}.` : '.'),
+    );
+  }
+  const converged = LOSS_CONFIGS.flatMap((c) => {
+    const x = f.converged(c.id);
+    return x ? [{ config: c, x }] : [];
+  });
+  const softmax = f.converged('softmax');
+  if (converged.length > 0 && softmax) {
+    const best = converged.reduce((a, b) => (b.x.perplexity.mean < a.x.perplexity.mean ? b : a));
+    const worst = converged.reduce((a, b) => (b.x.perplexity.mean > a.x.perplexity.mean ? b : a));
+    const level = converged.filter((c) => c.config.id !== 'softmax' && againstSoftmax(c.x, softmax).startsWith('within')).map((c) => c.config.label);
+    const unigram = f.unigram('convergence')?.perplexity;
+    out.push(
+      `**Quality.** At convergence (V = ${count(f.runs('convergence')[0].vocabularySize)}), the best held-out perplexity is ${best.config.label}'s, ${meanSd(best.x.perplexity)}, against the exact softmax's ${meanSd(softmax.perplexity)}` +
+        (unigram !== undefined ? ` and a unigram model's ${decimal(unigram, 1)}` : '') +
+        `; the worst is ${worst.config.label}'s, ${meanSd(worst.x.perplexity)}. ` +
+        (level.length > 0 ? `Within the spread of the softmax's ${softmax.perplexity.n} seeds: ${level.join(', ')}.` : 'No loss is within the spread of the softmax\'s seeds.'),
+    );
+  }
+  const sizes = f.testTimeSizes();
+  const top = sizes.at(-1);
+  const scan = top === undefined ? undefined : f.testTime('softmax', top);
+  if (top !== undefined && scan) {
+    const others = [...TEST_TIME_CONFIGS.filter((c) => c.id !== 'softmax'), INDEX_METHOD].flatMap((m) => {
+      const cell = f.testTime(m.id, top);
+      return cell ? [`${m.label} ${times(scan.microseconds / cell.microseconds)} (recall ${decimal(cell.recall, 2)})`] : [];
+    });
+    out.push(`**Test time.** At V = ${count(scan.vocabularySize)}, a top-10 prediction by the softmax scan takes ${decimal(scan.microseconds, 0)} µs; against it: ${others.join(', ')}.`);
+  }
+  return out.flatMap((line) => [line, '']);
+}
+
 /** docs/softmax.md, every number from results.json. */
 export function writeDocument(results: StudyResults, charts: Chart[], file: string): void {
   const f = new Facts(results);
-  const total = (results.partSeconds.cost ?? 0) + (results.partSeconds.time ?? 0) + (results.partSeconds.epochs ?? 0);
-  const largest = f.largest('sg');
-  const headline = largest
-    ? `At the largest vocabulary measured (${count(largest)} words), hierarchical softmax trains ${times(f.speedUp('sg', 'hs', largest))} and negative sampling ` +
-      `${times(f.speedUp('sg', 'ns', largest))} faster than the exact softmax in skip-gram` +
-      (f.largest('cbow') ? `; in CBOW ${times(f.speedUp('cbow', 'hs', f.largest('cbow')))} and ${times(f.speedUp('cbow', 'ns', f.largest('cbow')))}.` : '.')
-    : '';
+  const total = PART_TITLES.reduce((sum, [part]) => sum + (results.partSeconds[part] ?? 0), 0);
   const lines = [
     '# Avoiding the full softmax: what each way buys, measured',
     '',
     `<!-- Generated by \`npm run study\` from docs/study/results.json; edit scripts/study/, not this file. -->`,
     '',
-    headline,
-    '',
-    `Corpus: \`${results.corpus}\`${results.quick ? ' (quick grid)' : ''}. Dimension ${String(results.settings.dim ?? '')}, window ${String(results.settings.window ?? '')}, ` +
+    ...headlines(f),
+    `Corpus: \`${results.corpus}\`${results.quick ? ' (quick grid)' : ''}. Dimension ${String(results.settings.dim ?? '')} (part 3: ${String((results.settings as unknown as StudyPlan).convergence?.dim ?? '')}), window ${String(results.settings.window ?? '')}, ` +
       `${String(results.settings.workers)} workers, default learning rates; machine: ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}.`,
-    `Time: part 1 ${minutes(results.partSeconds.cost)}, part 2 ${minutes(results.partSeconds.time)}, part 3 ${minutes(results.partSeconds.epochs)}; ${minutes(total)} in all.`,
-    'Rerun: `npm run study` (resumes from results.json; `--redo` repeats every run; `--quick` is a small grid).',
+    `Time: ${PART_TITLES.map(([part, title]) => `${title} ${minutes(results.partSeconds[part])}`).join(', ')}; ${minutes(total)} in all.`,
+    'Rerun: `npm run build && npm run study` from a clone (it resumes from results.json; `--parts cost curves convergence frequency predict` picks parts; `--redo` repeats runs; `--quick` is a small grid).',
     '',
     ...costSection(f, charts),
-    ...qualitySection(f, charts, 'time'),
-    ...qualitySection(f, charts, 'epochs'),
+    ...curvesSection(f, charts),
+    ...convergenceSection(f, charts),
+    ...frequencySection(f, charts),
+    ...predictSection(f, charts),
     ...literatureSection(f),
   ];
   writeFileSync(`${file}.tmp`, `${lines.join('\n')}\n`);

@@ -1,5 +1,32 @@
 import { LOSS_CONFIGS } from '../losses/configs.js';
-import type { PartName, StudyResults, StudyRun } from './results.js';
+import type { TestTimeCell } from '../losses/test-time.js';
+import { FREQUENCY_BANDS, type BandId, type Perplexities } from './heldout.js';
+import { testTimeKey, type PartName, type StudyResults, type StudyRun } from './results.js';
+
+/** Values over seeds. */
+export interface Spread {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function spread(values: number[]): Spread {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const sd = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, sd, min: Math.min(...values), max: Math.max(...values), n };
+}
+
+export interface Converged {
+  perplexity: Spread;
+  /** Each seed's epoch of best held-out perplexity. */
+  bestEpochs: number[];
+  /** Epochs trained. */
+  epochs: number;
+  bands: Record<BandId, Spread>;
+}
 
 /** Lookups over results.json that the document and its literature comparison share. */
 export class Facts {
@@ -30,15 +57,55 @@ export class Facts {
     return run && softmax ? run.wordsPerSecond / softmax.wordsPerSecond : undefined;
   }
 
-  quality(part: 'time' | 'epochs', id: string): StudyRun | undefined {
-    return this.runs(part).find((r) => r.id === id);
+  /** The learning-curve run of a loss. */
+  curve(id: string): StudyRun | undefined {
+    return this.runs('curves').find((r) => r.id === id);
   }
 
-  /** The loss with the best value of a quality metric (lowest perplexity, highest otherwise). */
-  best(part: 'time' | 'epochs', metric: 'analogy' | 'ws353' | 'mturk' | 'perplexity'): StudyRun | undefined {
-    const scored = this.runs(part).filter((r) => typeof r.quality?.[metric] === 'number');
-    const sign = metric === 'perplexity' ? -1 : 1;
-    return scored.sort((a, b) => sign * ((b.quality![metric] as number) - (a.quality![metric] as number)))[0];
+  /** A loss's held-out perplexity at the end of its learning curve. */
+  curveEnd(id: string): number | undefined {
+    return this.curve(id)?.curve?.at(-1)?.heldOut?.perplexity;
+  }
+
+  /** The unigram model's held-out perplexity on a part's predictions (the same for every loss of the part). */
+  unigram(part: 'curves' | 'convergence'): Perplexities | undefined {
+    for (const run of this.runs(part)) {
+      const point = run.curve?.find((p) => p.heldOut);
+      if (point?.heldOut) return point.heldOut.unigram;
+    }
+    return undefined;
+  }
+
+  /** The convergence runs of a loss, one per seed, in seed order. */
+  seeds(id: string): StudyRun[] {
+    return this.runs('convergence').filter((r) => r.id === id).sort((a, b) => a.seed - b.seed);
+  }
+
+  /**
+   * A loss at convergence over its seeds: each seed's epoch of best held-out perplexity and
+   * that perplexity (overall and per frequency band), with their spread.
+   */
+  converged(id: string): Converged | undefined {
+    const best = this.seeds(id).flatMap((run) => {
+      const scored = (run.curve ?? []).filter((p) => p.heldOut);
+      if (scored.length === 0) return [];
+      const point = scored.reduce((a, b) => (b.heldOut!.perplexity < a.heldOut!.perplexity ? b : a));
+      return [{ epoch: point.epochsDone, last: scored.at(-1)!.epochsDone, heldOut: point.heldOut! }];
+    });
+    if (best.length === 0) return undefined;
+    const bands = Object.fromEntries(FREQUENCY_BANDS.map((band) => [band.id, spread(best.map((b) => b.heldOut.bands[band.id].perplexity))])) as Converged['bands'];
+    return { perplexity: spread(best.map((b) => b.heldOut.perplexity)), bestEpochs: best.map((b) => b.epoch), epochs: best[0].last, bands };
+  }
+
+  /** The test-time cell of a method at a vocabulary size (0: the whole vocabulary). */
+  testTime(method: string, size: number): TestTimeCell | undefined {
+    return this.results.testTime?.[testTimeKey(method, size)];
+  }
+
+  /** Vocabulary sizes (as asked) of the test-time part, smallest first, the whole vocabulary last. */
+  testTimeSizes(): number[] {
+    const sizes = new Set(Object.keys(this.results.testTime ?? {}).map((key) => Number(key.split('/')[2])));
+    return [...sizes].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
   }
 
   label(id: string): string {
@@ -53,6 +120,19 @@ export function times(x: number | undefined): string {
 
 export function count(x: number | undefined): string {
   return x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US');
+}
+
+/** Better, worse, or within the seeds' spread: the ranges of the two over the seeds overlap. */
+export function againstSoftmax(c: Converged, softmax: Converged): string {
+  if (c.perplexity.max < softmax.perplexity.min) return `better (${times(softmax.perplexity.mean / c.perplexity.mean)} lower)`;
+  if (c.perplexity.min > softmax.perplexity.max) return `worse (${times(c.perplexity.mean / softmax.perplexity.mean)} higher)`;
+  return 'within the seeds\' spread';
+}
+
+/** "123.4 ± 5.6" (mean ± sd over seeds; the mean alone for one seed). */
+export function meanSd(x: Spread | undefined, digits = 1): string {
+  if (!x) return 'n/a';
+  return x.n > 1 ? `${x.mean.toFixed(digits)} ± ${x.sd.toFixed(digits)}` : x.mean.toFixed(digits);
 }
 
 export function decimal(x: number | null | undefined, digits: number): string {

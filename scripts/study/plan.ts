@@ -1,15 +1,11 @@
 import type { TrainOptions } from '../../src/model/options.js';
 import { LOSS_CONFIGS, type LossConfig } from '../losses/configs.js';
-import type { PartName, StudyResults, StudyRun } from './results.js';
-import { runKey } from './results.js';
 
 /** The grid of one study: which runs, on what, how long. --quick shrinks every number. */
 export interface StudyPlan {
+  /** Part 1, cost: vocabulary sizes and models. */
   sizes: number[];
   models: Array<'sg' | 'cbow'>;
-  /** The vocabulary of the quality parts, and their model. */
-  qualitySize: number;
-  qualityModel: 'sg' | 'cbow';
   /** Seconds each exact-softmax cost run should train for; fast losses get fixed slices. */
   costSeconds: number;
   fastSlice: Record<'sg' | 'cbow', number>;
@@ -18,28 +14,60 @@ export interface StudyPlan {
    * trains for about a second, so one slow moment of the machine would otherwise set the cell.
    */
   fastRepeats: number;
-  /** The equal-time budget (part 2) and the target length of the exact softmax's epoch (part 3). */
-  budgetSeconds: number;
-  epochSeconds: number;
   pilotWords: number;
   heldOutTokens: number;
-  heldOutPredictions: number;
+  /**
+   * Part 2, learning curves: every loss that is not a variant of another trains once for
+   * `budgetSeconds` at `size` words (cost part's model and dimension), evaluated at `evaluateAt`
+   * training seconds and at its end.
+   */
+  curves: { model: 'sg' | 'cbow'; size: number; budgetSeconds: number; evaluateAt: number[]; predictions: number };
+  /**
+   * Part 3, convergence: every loss, `epochs` epochs over the first `sliceTokens` tokens at
+   * `size` words, evaluated after each epoch, once per seed. Part 4 (frequency) reads its runs.
+   */
+  convergence: { model: 'sg' | 'cbow'; size: number; dim: number; sliceTokens: number; epochs: number; seeds: number[]; predictions: number };
+  /** Part 5, test time: vocabulary sizes, and the settings of scripts/losses/test-time.ts. */
+  predict: { sizes: number[]; queries: number; agreementQueries: number; k: number };
   base: Partial<TrainOptions>;
+}
+
+/**
+ * What the parts that score held-out perplexity train with beside `base`: no subsampling of
+ * frequent words, since the perplexity counts every token and a model trained on a subsampled
+ * stream learns to underrate the frequent words (below the unigram model).
+ */
+export const LIKELIHOOD_OPTIONS: Partial<TrainOptions> = { sample: 0 };
+
+/** Training seconds from `first` to `last`, doubling: the points of a log-scaled time axis. */
+export function logSpaced(first: number, last: number): number[] {
+  const points: number[] = [];
+  for (let t = first; t < last; t *= 2) points.push(Number(t.toPrecision(3)));
+  return points;
 }
 
 export function makePlan(quick: boolean, workers: number, budgetSeconds?: number): StudyPlan {
   const base: Partial<TrainOptions> = { dim: quick ? 16 : 100, workers, window: 5, seed: 1 };
   if (quick) {
+    const budget = budgetSeconds ?? 0.25;
     return {
-      sizes: [40, 0], models: ['sg', 'cbow'], qualitySize: 0, qualityModel: 'cbow', costSeconds: 0.05,
-      fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, budgetSeconds: budgetSeconds ?? 0.2, epochSeconds: 0.2, pilotWords: 300,
-      heldOutTokens: 500, heldOutPredictions: 100, base,
+      sizes: [40, 0], models: ['sg', 'cbow'], costSeconds: 0.05, fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, pilotWords: 300,
+      heldOutTokens: 500,
+      curves: { model: 'cbow', size: 0, budgetSeconds: budget, evaluateAt: logSpaced(budget / 8, budget), predictions: 100 },
+      convergence: { model: 'cbow', size: 0, dim: 16, sliceTokens: 0, epochs: 2, seeds: [1, 2], predictions: 300 },
+      predict: { sizes: [40, 0], queries: 50, agreementQueries: 10, k: 10 },
+      base,
     };
   }
+  const budget = budgetSeconds ?? 90;
   return {
-    sizes: [1000, 3000, 10_000, 30_000, 0], models: ['sg', 'cbow'], qualitySize: 10_000, qualityModel: 'cbow', costSeconds: 2.5,
-    fastSlice: { sg: 500_000, cbow: 1_500_000 }, fastRepeats: 3, budgetSeconds: budgetSeconds ?? 30, epochSeconds: 45, pilotWords: 2000,
-    heldOutTokens: 100_000, heldOutPredictions: 2000, base,
+    sizes: [1000, 3000, 10_000, 30_000, 0], models: ['sg', 'cbow'], costSeconds: 2.5,
+    fastSlice: { sg: 500_000, cbow: 1_500_000 }, fastRepeats: 3, pilotWords: 2000,
+    heldOutTokens: 100_000,
+    curves: { model: 'cbow', size: 10_000, budgetSeconds: budget, evaluateAt: logSpaced(1, budget), predictions: 800 },
+    convergence: { model: 'cbow', size: 2000, dim: 50, sliceTokens: 100_000, epochs: 10, seeds: [1, 2, 3], predictions: 2000 },
+    predict: { sizes: [1000, 3000, 10_000, 30_000, 0], queries: 300, agreementQueries: 30, k: 10 },
+    base,
   };
 }
 
@@ -50,27 +78,8 @@ export function vocabularyOptions(size: number): Partial<TrainOptions> {
 
 export const COST_CONFIGS: readonly LossConfig[] = LOSS_CONFIGS.filter((c) => !c.variantOf);
 
-/** In-vocabulary words trained per second: the unit --max-words counts in. */
-export function trainedWordsPerSecond(run: StudyRun): number {
-  return run.wordsSeen / run.trainSeconds;
-}
-
 /**
- * In-vocabulary words per second expected of an exact loss at `vocabulary` words, from the same loss measured
- * at a smaller vocabulary: its work per prediction is linear in V.
+ * Losses that get a learning curve: the same as part 1's, since a variant (a margin, another
+ * Taylor order) differs in quality only, which the convergence part compares.
  */
-export function extrapolatedRate(results: StudyResults, model: string, id: string, vocabulary: number): number | undefined {
-  const earlier = Object.values(results.runs)
-    .filter((r) => r.part === 'cost' && r.model === model && r.id === id && r.vocabularySize < vocabulary)
-    .sort((a, b) => b.vocabularySize - a.vocabularySize)[0];
-  return earlier ? (trainedWordsPerSecond(earlier) * earlier.vocabularySize) / vocabulary : undefined;
-}
-
-/** The cost run a quality run's budget is sized from: the same loss (or the one it varies) at the quality vocabulary. */
-export function costRunFor(results: StudyResults, plan: StudyPlan, config: LossConfig): StudyRun | undefined {
-  return results.runs[runKey('cost', plan.qualityModel, config.variantOf ?? config.id, plan.qualitySize)];
-}
-
-export function partOf(key: string): PartName {
-  return key.split('/')[0] as PartName;
-}
+export const CURVE_CONFIGS = COST_CONFIGS;

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { TrainedModel } from '../../src/train/trainer.js';
+import type { ModelWeights } from '../../src/train/training-callbacks.js';
 import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
-import { heldOutLikelihood } from './heldout.js';
 import type { Quality } from './results.js';
 
 export interface EvaluationData {
@@ -13,9 +12,6 @@ export interface EvaluationData {
   analogies: string;
   ws353: string;
   mturk: string;
-  heldOut: string;
-  heldOutPredictions: number;
-  window: number;
 }
 
 interface EvaluateJson {
@@ -23,8 +19,8 @@ interface EvaluateJson {
   pairs: Record<string, { spearman: number | null }>;
 }
 
-/** Analogy accuracy and word-pair Spearman through `w2v evaluate --json`, and the held-out likelihood. */
-export async function scoreModel(model: TrainedModel, data: EvaluationData): Promise<Quality> {
+/** Analogy accuracy and word-pair Spearman through `w2v evaluate --json`. */
+export async function scoreModel(model: ModelWeights, data: EvaluationData): Promise<Quality> {
   const dir = mkdtempSync(join(os.tmpdir(), 'w2v-study-'));
   try {
     const vectors = join(dir, 'vectors.bin');
@@ -33,12 +29,10 @@ export async function scoreModel(model: TrainedModel, data: EvaluationData): Pro
     if (result.status !== 0) throw new Error(`w2v evaluate failed: ${result.stderr.trim()}`);
     const scores = JSON.parse(result.stdout) as EvaluateJson;
     const pairs = Object.values(scores.pairs);
-    const heldOut = heldOutLikelihood(model, data.heldOut, data.window, data.heldOutPredictions);
     return {
       analogy: scores.analogy?.accuracy ?? null,
       ws353: pairs[0]?.spearman ?? null,
       mturk: pairs[1]?.spearman ?? null,
-      ...(heldOut ? { perplexity: heldOut.perplexity, heldOutNll: heldOut.nllPerPrediction, heldOutPredictions: heldOut.predictions } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

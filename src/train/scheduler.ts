@@ -25,6 +25,15 @@ export interface RunControl {
   everyMs: number;
   /** The state to go on from: nothing done for a new run, the checkpoint's for a resumed one. */
   start: ScheduleState;
+  /**
+   * Evaluations while no task runs: at the first task boundary at or after each of `seconds`
+   * (training seconds), and at every epoch end with `epochEnds`. Their time is not training time.
+   */
+  evaluate?: {
+    seconds: readonly number[];
+    epochEnds: boolean;
+    run(at: { trainSeconds: number; wordsSeen: number; epochsDone: number }): Promise<void>;
+  };
 }
 
 /**
@@ -45,11 +54,13 @@ export async function runEpochs(
   layout: MemoryLayout,
   observer: TrainingObserver,
   control: RunControl,
-): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number; checkpointsWritten: number }> {
+): Promise<ScheduleState & { stopped: boolean; sessionWordsSeen: number; checkpointsWritten: number; evaluationSeconds: number }> {
   const start = performance.now();
   const { wordsTotal } = plan;
   const budgetMs = options.maxSeconds * 1000;
-  const elapsedMs = () => control.start.trainSeconds * 1000 + performance.now() - start;
+  // Time spent in evaluations: the budget, the learning-rate decay and the report never see it.
+  let pausedMs = 0;
+  const elapsedMs = () => control.start.trainSeconds * 1000 + performance.now() - start - pausedMs;
   // Progress on the learning-rate schedule: the share of the words, or of the time budget, spent.
   const alphaAt = (words: number) => {
     const progress = Math.max(words / Math.max(1, wordsTotal), budgetMs > 0 ? elapsedMs() / budgetMs : 0);
@@ -87,6 +98,16 @@ export async function runEpochs(
     });
     lastCheckpoint = performance.now();
   };
+  const evaluation = control.evaluate;
+  const evaluationPoints = [...(evaluation?.seconds ?? [])];
+  const evaluate = async (epochsDone: number) => {
+    await drain();
+    const paused = performance.now();
+    await evaluation!.run({ trainSeconds: elapsedMs() / 1000, wordsSeen: wordsDone, epochsDone });
+    pausedMs += performance.now() - paused;
+    // Every point passed during the wait for the running tasks is served by this evaluation.
+    while (evaluationPoints.length > 0 && evaluationPoints[0] * 1000 <= elapsedMs()) evaluationPoints.shift();
+  };
   const totalsFor = (epoch: number): EpochTotals => {
     let totals = epochs.find((e) => e.epoch === epoch + 1);
     if (!totals) {
@@ -101,7 +122,8 @@ export async function runEpochs(
     for (const task of plannedTasks(corpus, plan)) {
       if (done.isDone(task.index)) continue;
       if (task.epoch !== previousEpoch) {
-        // The epoch before ended in this session: checkpoint it.
+        // The epoch before ended in this session: evaluate and checkpoint it.
+        if (previousEpoch >= 0 && evaluation?.epochEnds) await evaluate(task.epoch);
         if (previousEpoch >= 0 && control.periodic) await checkpoint();
         previousEpoch = task.epoch;
       } else if (control.everyMs > 0 && performance.now() - lastCheckpoint >= control.everyMs) {
@@ -114,6 +136,10 @@ export async function runEpochs(
         break;
       }
       if (outOfTime()) break;
+      if (evaluationPoints.length > 0 && evaluationPoints[0] * 1000 <= elapsedMs()) {
+        await evaluate(task.epoch);
+        if (outOfTime()) break;
+      }
       const report = totalsFor(task.epoch);
       const base = epochBase.get(task.epoch)!;
       const slot = freeSlots.pop()!;
@@ -158,6 +184,7 @@ export async function runEpochs(
       inFlight.add(running);
     }
     // The end of the run (finished or out of time) is an epoch end.
+    if (evaluation?.epochEnds && !stopped && !failure) await evaluate(epochs.length);
     if (stopped || control.periodic) await checkpoint();
     await drain();
     await writing;
@@ -166,6 +193,6 @@ export async function runEpochs(
     // A failed run still lets a checkpoint being written finish (or remove its temporary file).
     await writing.catch(() => undefined);
   }
-  return { ...state(), stopped, sessionWordsSeen, checkpointsWritten };
+  return { ...state(), stopped, sessionWordsSeen, checkpointsWritten, evaluationSeconds: pausedMs / 1000 };
 }
 

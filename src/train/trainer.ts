@@ -7,7 +7,6 @@ import { registerTransientPath, releaseTransientPath } from '../base/exit-cleanu
 import { refuseOverwritingInputs } from '../base/overwrite-guard.js';
 import { resolveCorpusFiles } from '../corpus/corpus-files.js';
 import { encodeCorpus } from '../corpus/encoded-corpus.js';
-import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
 import { meanCodeLength } from '../model/code-tree.js';
 import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
@@ -21,19 +20,12 @@ import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary 
 import { createModel, initialiseInputWeights, initialiseOutputWeights } from './model-memory.js';
 import { checkCorpusStamps, checkSameVocabulary, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
-import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
+import type { ModelWeights, TrainingControl, TrainingObserver } from './training-callbacks.js';
 import { epochReport, type TrainingReport } from './training-report.js';
 import { countTasks, planSchedule } from './training-schedule.js';
 import { startWorkers } from './worker-pool.js';
 
-export interface TrainedModel {
-  vocabulary: Vocabulary;
-  dim: number;
-  /** Input weights, row i for word i; rows are `stride` floats apart (padded for SIMD). */
-  vectors: Float32Array;
-  stride: number;
-  /** The output layer: its weights, and the tree (hs) or bands (softmax, dsoftmax) they belong to. */
-  output: OutputLayer;
+export interface TrainedModel extends ModelWeights {
   report: TrainingReport;
 }
 
@@ -173,6 +165,18 @@ async function train(
             output: output.slice(),
           })
       : undefined;
+    const outputLayer = (weights: Float32Array): OutputLayer => ({
+      loss: options.loss,
+      activation: options.activation,
+      taylorOrder: options.taylorOrder,
+      dim: options.dim,
+      weights,
+      stride: layout.stride,
+      tree,
+      bands: bands.length > 0 ? bands : undefined,
+      adaptive,
+    });
+    const evaluation = control.evaluate;
     // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
     // thread fills in the weights; no task is sent before the weights are in place.
     const pool = startWorkers(corpus, workers, kernelChoice.kind, layout, memory);
@@ -195,11 +199,21 @@ async function train(
         start: saved
           ? { completed: saved.header.completed, epochs: saved.header.epochs, trainSeconds: saved.header.trainSeconds }
           : { completed: { prefix: 0, after: [] }, epochs: [], trainSeconds: 0 },
+        evaluate: evaluation && {
+          seconds: evaluation.seconds ?? [],
+          epochEnds: evaluation.epochEnds ?? false,
+          // Copies, taken while no task runs: the evaluation may keep them.
+          run: async (at) => {
+            const model = { vocabulary: corpus.vocabulary, dim: options.dim, vectors: input.slice(), stride: layout.stride, output: outputLayer(output.slice()) };
+            await evaluation.evaluate({ model, ...at });
+          },
+        },
       });
     } finally {
       await pool.destroy();
     }
-    const trainSeconds = (performance.now() - trainStart) / 1000;
+    // Evaluations paused training: their time is not training time.
+    const trainSeconds = (performance.now() - trainStart) / 1000 - run.evaluationSeconds;
     const epochs = run.epochs.map(epochReport);
     const report: TrainingReport = {
       options,
@@ -214,7 +228,7 @@ async function train(
       workers,
       objective,
       meanCodeLength: tree ? meanCodeLength(tree, corpus.vocabulary.counts) : undefined,
-      seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds },
+      seconds: { readAndVocabulary: corpus.seconds.read, encode: corpus.seconds.encode, train: trainSeconds, ...(evaluation ? { evaluation: run.evaluationSeconds } : {}) },
       // Words of the corpus (before the min-count cut) per second, as C word2vec and gensim count them.
       trainWordsPerSecond: (corpus.corpusTokens * (run.sessionWordsSeen / Math.max(1, corpus.trainingWords))) / trainSeconds,
       epochs,
@@ -230,17 +244,7 @@ async function train(
       dim: options.dim,
       vectors: input,
       stride: layout.stride,
-      output: {
-        loss: options.loss,
-        activation: options.activation,
-        taylorOrder: options.taylorOrder,
-        dim: options.dim,
-        weights: output,
-        stride: layout.stride,
-        tree,
-        bands: bands.length > 0 ? bands : undefined,
-        adaptive,
-      },
+      output: outputLayer(output),
       report,
     };
   } finally {

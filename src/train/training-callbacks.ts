@@ -1,5 +1,7 @@
 import type { NamedPath } from '../base/overwrite-guard.js';
 import type { ReadProgress } from '../corpus/encoded-corpus.js';
+import type { Vocabulary } from '../corpus/vocabulary.js';
+import type { OutputLayer } from '../model/output-layer.js';
 import type { ContinuedModel } from './continued-model.js';
 import type { InitialVectors } from './initial-vectors.js';
 
@@ -46,5 +48,43 @@ export interface TrainingControl {
   initialVectors?: InitialVectors;
   /** A finished model to train on: its options, vocabulary and weights (not with a resumed run, nor with initialVectors). */
   continued?: ContinuedModel;
+  /** Evaluations of the model as it trains (learning curves); their time is not training time. */
+  evaluate?: TrainingEvaluation;
+}
+
+/** The weights of a model and what they mean: what a trained model is, less its report. */
+export interface ModelWeights {
+  vocabulary: Vocabulary;
+  dim: number;
+  /** Input weights, row i for word i; rows are `stride` floats apart (padded for SIMD). */
+  vectors: Float32Array;
+  stride: number;
+  /** The output layer: its weights, and the tree (hs) or bands (softmax, dsoftmax) they belong to. */
+  output: OutputLayer;
+}
+
+/** A copy of the model taken between tasks, and how far training had got. */
+export interface TrainingSnapshot {
+  model: ModelWeights;
+  /** Training seconds so far: earlier evaluations excluded. */
+  trainSeconds: number;
+  /** Words trained so far (before subsampling), over all epochs. */
+  wordsSeen: number;
+  /** Epochs finished (an evaluation at an epoch end counts that epoch). */
+  epochsDone: number;
+}
+
+/**
+ * When to evaluate a training model. Training pauses at the first task boundary at or after each
+ * point (the running tasks finish first), `evaluate` gets a copy of the weights, and training
+ * resumes once it settles. The pause is taken out of the training time that --max-seconds, the
+ * learning-rate decay and the report count.
+ */
+export interface TrainingEvaluation {
+  /** Training seconds to evaluate at, ascending; a point the run does not reach is skipped. */
+  seconds?: readonly number[];
+  /** Evaluate at every epoch end, the run's last included. */
+  epochEnds?: boolean;
+  evaluate(snapshot: TrainingSnapshot): void | Promise<void>;
 }
 

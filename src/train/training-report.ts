@@ -37,8 +37,8 @@ export interface TrainingReport {
   objective: string;
   /** Binary decisions per prediction, weighted by word counts (hs only). */
   meanCodeLength?: number;
-  /** Wall seconds per phase; the caller adds `export`. */
-  seconds: { readAndVocabulary: number; encode: number; train: number; export?: number; index?: number; total?: number };
+  /** Wall seconds per phase (`train` without `evaluation`, the pauses of TrainingControl.evaluate); the caller adds `export`. */
+  seconds: { readAndVocabulary: number; encode: number; train: number; evaluation?: number; export?: number; index?: number; total?: number };
   /** Corpus tokens (before the min-count cut) trained per second: tokens × epochs / seconds without --max-words. */
   trainWordsPerSecond: number;
   /** Loss history of every epoch so far, across resumes. */

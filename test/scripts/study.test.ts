@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { Random } from '../../src/base/random.js';
 import { LOSS_CONFIGS } from '../../scripts/losses/configs.js';
+import { INDEX_METHOD, TEST_TIME_CONFIGS } from '../../scripts/losses/test-time.js';
+import { UNIGRAM_LABEL } from '../../scripts/study/charts.js';
+import type { StudyPlan } from '../../scripts/study/plan.js';
 import type { StudyResults } from '../../scripts/study/results.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -52,14 +55,16 @@ function study(args: string[]) {
 }
 
 /** The distinct series a chart draws: vega writes each mark's fields into its aria-label. */
-function seriesOf(svg: string): Set<string> {
-  return new Set([...svg.matchAll(/aria-label="[^"]*loss: ([^";]+)/g)].map((m) => m[1]));
+function seriesOf(svg: string, field = 'loss'): Set<string> {
+  return new Set([...svg.matchAll(new RegExp(`aria-label="[^"]*${field}: ([^";]+)`, 'g'))].map((m) => m[1]));
 }
 
 /** The legend's labels: each entry's label group holds one text. */
 function legendOf(svg: string): string[] {
   return [...svg.matchAll(/role-legend-label"[^>]*><text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
 }
+
+const labelOf = (id: string) => LOSS_CONFIGS.find((c) => c.id === id)?.label ?? id;
 
 describe('npm run study --quick', () => {
   let dir = '';
@@ -71,24 +76,58 @@ describe('npm run study --quick', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes results.json with every loss, one valid SVG per chart with one series per loss, and the document', () => {
+  it('writes results.json with every part, one valid SVG per chart with one series per loss, and the document; a second run resumes', () => {
     const out = path.join(dir, 'docs');
     const log = study(['--quick', '--corpus', corpus, '--out', out]);
     assert.match(log, /cost 1\/\d+ sg softmax/, 'progress names the run');
     const results = JSON.parse(readFileSync(path.join(out, 'study', 'results.json'), 'utf8')) as StudyResults;
     const runs = Object.values(results.runs);
-    const ids = (part: string, model: string) => new Set(runs.filter((r) => r.part === part && r.model === model).map((r) => r.id));
+    const ids = (part: string, model: string, seed?: number) =>
+      new Set(runs.filter((r) => r.part === part && r.model === model && (seed === undefined || r.seed === seed)).map((r) => r.id));
     const costIds = LOSS_CONFIGS.filter((c) => !c.variantOf).map((c) => c.id);
+    const allIds = LOSS_CONFIGS.map((c) => c.id);
     for (const model of ['sg', 'cbow']) assert.deepEqual([...ids('cost', model)].sort(), [...costIds].sort(), `part 1, ${model}`);
-    for (const part of ['time', 'epochs']) {
-      assert.deepEqual([...ids(part, 'cbow')].sort(), LOSS_CONFIGS.map((c) => c.id).sort(), `part ${part}`);
-      for (const run of runs.filter((r) => r.part === part)) {
-        assert.ok(run.quality, `${run.id} is scored`);
-        assert.equal(run.quality.perplexity === undefined, run.id === 'ns', `${run.id}: perplexity exactly where the output is a distribution`);
-        for (const metric of ['analogy', 'ws353', 'mturk'] as const) assert.equal(typeof run.quality[metric], 'number', `${run.id}: ${metric} scored`);
-        if (run.quality.perplexity !== undefined) assert.ok(run.quality.perplexity > 1 && run.quality.perplexity <= 1.01 * run.vocabularySize * 2);
+
+    // Learning curves: every loss that is not a variant, evaluated at several training times.
+    assert.deepEqual([...ids('curves', 'cbow')].sort(), [...costIds].sort(), 'learning curves');
+    for (const run of runs.filter((r) => r.part === 'curves')) {
+      const curve = run.curve!;
+      const { evaluateAt } = (results.settings as unknown as StudyPlan).curves;
+      // Points while training (as many as the run reached; a task may outlast them all), then the end.
+      assert.ok(curve.length >= 1 && curve.length <= evaluateAt.length + 1, `${run.id}: ${curve.length} evaluations`);
+      assert.ok(curve.slice(0, -1).every((p) => p.wordsSeen < run.wordsSeen), `${run.id}: points while training come before its last words`);
+      curve.slice(0, -1).forEach((p, i) => assert.ok(p.trainSeconds >= evaluateAt[i], `${run.id}: point ${i} at or after ${evaluateAt[i]} s`));
+      const seconds = curve.map((p) => p.trainSeconds);
+      assert.deepEqual([...seconds].sort((a, b) => a - b), seconds, `${run.id}: training seconds grow along the curve`);
+      assert.ok(curve.every((p) => (p.heldOut === undefined) === (run.id === 'ns')), `${run.id}: perplexity exactly where the output is a distribution`);
+      assert.equal(typeof run.quality?.analogy, 'number', `${run.id}: the final model's analogies scored`);
+      assert.ok(curve.length === 1 || run.evaluationSeconds! > 0, `${run.id}: the evaluations' time is kept apart`);
+    }
+
+    // Convergence: every loss, every seed, evaluated after each epoch, by frequency band too.
+    const { seeds, epochs } = (results.settings as unknown as StudyPlan).convergence;
+    assert.ok(seeds.length >= 2, 'a spread needs seeds');
+    for (const seed of seeds) assert.deepEqual([...ids('convergence', 'cbow', seed)].sort(), [...allIds].sort(), `convergence, seed ${seed}`);
+    for (const run of runs.filter((r) => r.part === 'convergence')) {
+      assert.deepEqual(run.curve!.map((p) => p.epochsDone), Array.from({ length: epochs }, (_, e) => e + 1), `${run.id}: one evaluation per epoch`);
+      for (const point of run.curve!) {
+        if (run.id === 'ns') continue;
+        const { heldOut } = point;
+        assert.ok(heldOut, `${run.id}: scored`);
+        const banded = Object.values(heldOut.bands).reduce((sum, b) => sum + b.predictions, 0);
+        assert.equal(banded, heldOut.predictions, `${run.id}: every prediction falls in one frequency band`);
+        assert.ok(heldOut.perplexity > 1 && heldOut.perplexity < 2 * run.vocabularySize, `${run.id}: perplexity ${heldOut.perplexity}`);
       }
     }
+    // Trained for real, on a fixed amount of training: after its epochs, the exact softmax and
+    // hierarchical softmax predict the held-out topic sentences better than a unigram model.
+    for (const id of ['softmax', 'hs']) {
+      for (const run of runs.filter((r) => r.part === 'convergence' && r.id === id)) {
+        const last = run.curve!.at(-1)!.heldOut!;
+        assert.ok(last.perplexity < last.unigram.perplexity, `${id}, seed ${run.seed}: perplexity ${last.perplexity} against the unigram's ${last.unigram.perplexity}`);
+      }
+    }
+
     // A fast loss's cost cell is the median of three runs; an exact loss's is one longer run.
     for (const run of runs.filter((r) => r.part === 'cost')) {
       const exact = LOSS_CONFIGS.find((c) => c.id === run.id)!.exact;
@@ -106,32 +145,49 @@ describe('npm run study --quick', () => {
     const finished = (pass: number) => fastCells.map((r) => Date.parse(r.repeatRuns![pass].finishedAt));
     assert.ok(Math.max(...finished(0)) < Math.min(...finished(1)), 'second runs start after every first run');
     assert.ok(Math.max(...finished(1)) < Math.min(...finished(2)), 'third runs start after every second run');
-    // Trained for real: hierarchical softmax beats the uniform guess on held-out topic sentences.
-    const hs = runs.find((r) => r.part === 'time' && r.id === 'hs')!;
-    assert.ok(hs.quality!.perplexity! < 0.8 * hs.vocabularySize, `hs perplexity ${hs.quality!.perplexity} of ${hs.vocabularySize} words`);
 
-    const charts: Array<[string, string[]]> = [
-      ['cost-sg.svg', costIds], ['cost-cbow.svg', costIds],
-      ['quality-time.svg', LOSS_CONFIGS.map((c) => c.id)], ['quality-epochs.svg', LOSS_CONFIGS.map((c) => c.id)],
+    // Test time: every method at every size; the exact searches agree with brute force.
+    const methods = [...TEST_TIME_CONFIGS.map((c) => c.id), INDEX_METHOD.id];
+    const cells = Object.values(results.testTime);
+    assert.equal(cells.length, 2 * methods.length, 'each method at both sizes');
+    for (const cell of cells) {
+      assert.ok(cell.microseconds > 0);
+      if (cell.method === INDEX_METHOD.id) assert.ok(cell.recall >= 0 && cell.recall <= 1);
+      else assert.equal(cell.recall, 1, `${cell.method} at ${cell.vocabularySize}: its search is exact`);
+    }
+
+    const scored = allIds.filter((id) => id !== 'ns');
+    const charts: Array<[string, string[], string?]> = [
+      ['cost-sg.svg', costIds.map(labelOf)], ['cost-cbow.svg', costIds.map(labelOf)],
+      ['curves.svg', [...costIds.filter((id) => id !== 'ns').map(labelOf), UNIGRAM_LABEL]],
+      ['convergence.svg', [...scored.map(labelOf), UNIGRAM_LABEL]],
+      ['frequency.svg', [...scored.map(labelOf), UNIGRAM_LABEL]],
+      ['predict.svg', [...TEST_TIME_CONFIGS.map((c) => c.label), INDEX_METHOD.label], 'method'],
     ];
-    for (const [file, expected] of charts) {
+    const markdown = readFileSync(path.join(out, 'softmax.md'), 'utf8');
+    for (const [file, labels, field] of charts) {
       const svg = readFileSync(path.join(out, 'study', file), 'utf8');
       assert.equal(XMLValidator.validate(svg), true, `${file} is well-formed XML`);
       assert.match(svg, /^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-      const labels = expected.map((id) => LOSS_CONFIGS.find((c) => c.id === id)!.label);
-      assert.deepEqual([...seriesOf(svg)].sort(), [...labels].sort(), `${file}: one series per loss`);
-      assert.deepEqual(legendOf(svg), labels, `${file}: legend lists each loss once`);
+      assert.deepEqual([...seriesOf(svg, field)].sort(), [...labels].sort(), `${file}: one series per loss`);
+      assert.deepEqual(legendOf(svg), labels, `${file}: legend lists each series once`);
+      assert.match(markdown, new RegExp(`\\(study/${file}\\)`), `${file} is in the document`);
     }
-    const markdown = readFileSync(path.join(out, 'softmax.md'), 'utf8');
-    for (const file of ['cost-sg.svg', 'cost-cbow.svg', 'quality-time.svg', 'quality-epochs.svg']) assert.match(markdown, new RegExp(`\\(study/${file}\\)`));
     const hsSpeedUp = runs.find((r) => r.part === 'cost' && r.model === 'sg' && r.id === 'hs' && r.sizeAsked === 0)!;
     const softmax = runs.find((r) => r.part === 'cost' && r.model === 'sg' && r.id === 'softmax' && r.sizeAsked === 0)!;
     const ratio = hsSpeedUp.wordsPerSecond / softmax.wordsPerSecond;
     assert.match(markdown, new RegExp(`hierarchical softmax trains ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}×`), 'numbers come from results.json');
+    assert.doesNotMatch(markdown, new RegExp(os.tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no machine paths');
 
     // Resumed: nothing runs again, and the outputs are made anew from results.json.
     const again = study(['--quick', '--corpus', corpus, '--out', out]);
-    assert.doesNotMatch(again, /words\/s/);
-    assert.equal((again.match(/kept/g) ?? []).length, runs.reduce((steps, r) => steps + (r.repeats?.length ?? 1), 0), 'every run of every cell kept');
+    assert.doesNotMatch(again, /words\/s|µs/);
+    const steps = runs.reduce((n, r) => n + (r.repeats?.length ?? 1), 0) + 2;
+    assert.equal((again.match(/kept/g) ?? []).length, steps, 'every run of every cell kept');
+
+    // --parts picks parts: the test-time part alone, run again.
+    const predictOnly = study(['--quick', '--corpus', corpus, '--out', out, '--parts', 'predict', '--redo']);
+    assert.match(predictOnly, /predict 1\/2/);
+    assert.doesNotMatch(predictOnly, /cost 1|curves 1|convergence 1/);
   });
 });
