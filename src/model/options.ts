@@ -3,6 +3,7 @@ import { ENCODING_ERRORS, type EncodingErrors } from '../corpus/corpus-text.js';
 import { definedOnly } from '../base/defined-only.js';
 import { UserError } from '../base/errors.js';
 import type { KernelChoice } from '../kernel/kernel.js';
+import { MAX_MIXTURE_COMPONENTS } from './mixture.js';
 
 export type ModelType = 'sg' | 'cbow';
 /**
@@ -53,6 +54,11 @@ export interface TrainOptions {
   taylorOrder: number;
   /** softmax and dsoftmax only: the target's score is lowered by this before normalising (soft-margin). */
   margin: number;
+  /**
+   * softmax with exp or sig only: a mixture of this many softmaxes (Yang et al. 2018; with sig,
+   * Kanai et al. 2018), each over its own context tanh(P_k h), weighted by softmax(W h); 1 is the plain softmax.
+   */
+  mixture: number;
   /** dsoftmax only: the frequency bands, shares summing to 1. */
   bands: Band[];
   dim: number;
@@ -108,6 +114,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   activation: 'exp',
   taylorOrder: 2,
   margin: 0,
+  mixture: 1,
   bands: DEFAULT_BANDS as Band[],
   dim: 100,
   window: 5,
@@ -163,6 +170,12 @@ function refuseOutOfPlace(loss: LossType, defined: Partial<TrainOptions>): void 
     throw new UserError('--taylor-order is the order of the Taylor softmax: give it with --activation taylor, or drop it');
   }
   if (defined.bands !== undefined) only('bands', ['dsoftmax']);
+  if (defined.mixture !== undefined) {
+    only('mixture', ['softmax']);
+    if (defined.activation === 'taylor') {
+      throw new UserError('--mixture mixes softmaxes or sigsoftmaxes: give it with --activation exp or sig, not taylor');
+    }
+  }
   if (defined.negative !== undefined && defined.negative !== 0) only('negative', SAMPLING_LOSSES);
 }
 
@@ -214,6 +227,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   if (!Number.isInteger(options.taylorOrder) || options.taylorOrder < 2 || options.taylorOrder > 10 || options.taylorOrder % 2 !== 0) {
     throw new UserError(`--taylor-order must be even, from 2 to 10 (an odd order's series goes negative), got ${options.taylorOrder}`);
   }
+  requireInteger('mixture', options.mixture, 1, MAX_MIXTURE_COMPONENTS);
   if (options.loss === 'dsoftmax') validateBands(options.bands, options.dim);
   requireInteger('min-count', options.minCount, 1);
   requireInteger('max-vocab', options.maxVocab, 0);

@@ -8,8 +8,8 @@ import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
  * A training checkpoint: everything a stopped run needs to go on as if it had not stopped.
  *
  * The file is framed as src/base/framed-file.ts describes, with the magic "W2VCKPT\0", a JSON
- * {@link CheckpointHeader}, and as payload the input layer, then the output layer:
- * vocabSize × stride float32 each, and nothing after. Every field is checked on load, so a
+ * {@link CheckpointHeader}, and as payload the input layer (vocabSize × stride float32), then the
+ * output block (outputRows × stride: the output layer, then a mixture's rows), and nothing after. Every field is checked on load, so a
  * truncated, mutated or foreign file is refused with one line naming it rather than trained on.
  */
 export const CHECKPOINT_VERSION = 1;
@@ -47,7 +47,8 @@ export interface CheckpointHeader {
   epochs: EpochTotals[];
   /** Checkpoints this run was resumed from, oldest first. */
   resumedFrom: string[];
-  layout: { vocabSize: number; dim: number; stride: number };
+  /** outputRows: the output block's rows, a mixture's after the vocabulary's (absent: vocabSize, as before mixtures). */
+  layout: { vocabSize: number; dim: number; stride: number; outputRows?: number };
   /** The pretrained vectors the run started from, for the reports of the runs that resume it. */
   initVectors?: InitialVectorsSummary;
 }
@@ -72,12 +73,16 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   const { header, payload } = await readFramedFile(file, CHECKPOINT_FILE, refuse, (parsed) => {
     checkHeader(parsed as CheckpointHeader, refuse);
     const { layout } = parsed as CheckpointHeader;
-    return 2 * layout.vocabSize * layout.stride * 4;
+    return (layout.vocabSize + outputRowsOf(layout)) * layout.stride * 4;
   });
   const checked = header as CheckpointHeader;
   if (checked.plan.pieceWords === 0) checked.plan.pieceWords = Infinity;
   const floats = checked.layout.vocabSize * checked.layout.stride;
-  return { header: checked, input: float32At(payload, 0, floats), output: float32At(payload, floats * 4, floats) };
+  return { header: checked, input: float32At(payload, 0, floats), output: float32At(payload, floats * 4, outputRowsOf(checked.layout) * checked.layout.stride) };
+}
+
+function outputRowsOf(layout: CheckpointHeader['layout']): number {
+  return layout.outputRows ?? layout.vocabSize;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -93,7 +98,8 @@ function checkHeader(header: CheckpointHeader, refuse: (why: string) => Error): 
   if (header.options === null || typeof header.options !== 'object') fail('options');
   const { layout, vocabulary, plan, completed, corpus } = header;
   if (!layout || !isCount(layout.vocabSize) || !isCount(layout.dim) || !isCount(layout.stride) || layout.stride < layout.dim || layout.dim < 1) fail('layout');
-  if (layout.vocabSize * layout.stride * 8 > Number.MAX_SAFE_INTEGER) fail('layout');
+  if (layout.outputRows !== undefined && (!isCount(layout.outputRows) || layout.outputRows < layout.vocabSize)) fail('layout');
+  if ((layout.vocabSize + outputRowsOf(layout)) * layout.stride * 4 > Number.MAX_SAFE_INTEGER) fail('layout');
   if (!vocabulary || !Array.isArray(vocabulary.words) || !Array.isArray(vocabulary.counts)) fail('vocabulary');
   if (vocabulary.words.length !== layout.vocabSize || vocabulary.counts.length !== layout.vocabSize) fail('vocabulary (its size differs from the layout)');
   if (!vocabulary.words.every((w) => typeof w === 'string') || !vocabulary.counts.every(isCount)) fail('vocabulary');

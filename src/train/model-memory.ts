@@ -18,6 +18,7 @@ export function createModel(corpus: EncodedCorpus, options: TrainOptions, worker
     activation: options.activation,
     taylorOrder: options.taylorOrder,
     margin: options.margin,
+    mixture: options.mixture,
     bands,
     window: options.window,
     negative: options.negative,

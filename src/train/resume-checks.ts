@@ -12,7 +12,7 @@ import type { Vocabulary } from '../corpus/vocabulary.js';
  * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
  */
 export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
-  const { hsTree, activation, taylorOrder, margin, bands, ...shared } = saved;
+  const { hsTree, activation, taylorOrder, margin, bands, mixture, ...shared } = saved;
   return {
     ...shared,
     ...(saved.loss === 'hs' ? { hsTree } : {}),
@@ -20,6 +20,8 @@ export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
     // Checkpoints written before the Taylor order existed have none: the order was 2.
     ...(EXACT_LOSSES.includes(saved.loss) && activation === 'taylor' ? { taylorOrder: taylorOrder ?? 2 } : {}),
     ...(saved.loss === 'dsoftmax' ? { bands } : {}),
+    // Checkpoints written before mixtures existed have none: the softmax was plain.
+    ...(mixture !== undefined && mixture > 1 ? { mixture } : {}),
   };
 }
 

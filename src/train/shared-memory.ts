@@ -2,6 +2,7 @@ import { UserError } from '../base/errors.js';
 import type { AliasTable } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
+import { mixtureRowCount } from '../model/mixture.js';
 import { CORRECTED_LOSSES, EXACT_LOSSES, SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from '../model/options.js';
 import {
   ActivationId, BAND_FIELDS, EXP_TABLE_SIZE, FLAG_CBOW, FLAG_SHARED_NEGATIVES, HEADER_BYTES, HeaderField, LossId, MAX_EXP, SlotField,
@@ -24,7 +25,7 @@ export function paddedStride(dim: number): number {
   return (dim + 3) & ~3;
 }
 
-const SLOT_HEADER_BYTES = 80;
+const SLOT_HEADER_BYTES = 112;
 
 /**
  * Output rows that every prediction writes are where Hogwild workers collide: two threads
@@ -44,8 +45,9 @@ export interface PrivateRows {
 /** hs: the top levels of the tree (rows are numbered from the root down), merged every 128 predictions. */
 export const HS_PRIVATE_ROWS = 63;
 
-export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize'>): PrivateRows {
-  if (EXACT_LOSSES.includes(shape.loss)) return { first: 0, rows: shape.vocabSize, syncEvery: 32 };
+export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'mixture' | 'dim'>): PrivateRows {
+  // A mixture's projections and gates follow the output rows and are written by every prediction too.
+  if (EXACT_LOSSES.includes(shape.loss)) return { first: 0, rows: outputRowCount(shape), syncEvery: 32 };
   if (shape.loss === 'hs') {
     // Inner nodes are rows 0..V-2, the root the last.
     const rows = Math.min(HS_PRIVATE_ROWS, Math.max(0, shape.vocabSize - 1));
@@ -67,6 +69,8 @@ export interface ModelShape {
   /** The Taylor softmax's order (activation taylor). */
   taylorOrder: number;
   margin: number;
+  /** Components of a mixture of softmaxes (1: the plain softmax). */
+  mixture: number;
   window: number;
   negative: number;
   sharedNegatives: boolean;
@@ -85,6 +89,7 @@ export interface MemoryLayout {
   stride: number;
   header: number;
   inputWeights: number;
+  /** The V output rows, then a mixture's rows (see mixtureRowCount). */
   outputWeights: number;
   keepProbability: number;
   aliasProbability: number;
@@ -116,9 +121,18 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
-/** Scores one prediction keeps at once: every word (exact softmax), the target and its proposals (sampled). */
-export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative'>): number {
-  if (EXACT_LOSSES.includes(shape.loss)) return paddedStride(shape.vocabSize);
+/** Rows of the output block: one per word (or inner node), then a mixture's projections and gates. */
+export function outputRowCount(shape: Pick<ModelShape, 'vocabSize' | 'mixture' | 'dim'>): number {
+  return shape.vocabSize + mixtureRowCount(shape.mixture, shape.dim);
+}
+
+/**
+ * Scores one prediction keeps at once: every word (exact softmax; every word of every component
+ * for a mixture, whose steps need all components' probabilities first), the target and its
+ * proposals (sampled).
+ */
+export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative' | 'mixture'>): number {
+  if (EXACT_LOSSES.includes(shape.loss)) return shape.mixture * paddedStride(shape.vocabSize);
   if (shape.loss === 'sampled') return paddedStride(shape.negative + 1);
   return 0;
 }
@@ -138,7 +152,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const a = new Allocator();
   const header = a.take(HEADER_BYTES);
   const inputWeights = a.take(V * stride * 4);
-  const outputWeights = a.take(V * stride * 4);
+  const outputWeights = a.take(outputRowCount(shape) * stride * 4);
   const keepProbability = a.take(V * 4);
   const aliasProbability = a.take(sampling ? V * 4 : 0);
   const aliasIndex = a.take(sampling ? V * 4 : 0);
@@ -152,7 +166,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(slotBytes(stride, shape.maxSentenceLength, shape.negative, scores, outputCopyBytes(shape)).total));
+    slots.push(a.take(slotBytes(stride, shape, scores, outputCopyBytes(shape)).total));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -171,16 +185,22 @@ export function planLayout(shape: ModelShape): MemoryLayout {
 }
 
 /** Offsets of a slot's buffers from its start; each 16-byte aligned, for f32x4 loads. */
-function slotBytes(stride: number, maxSentenceLength: number, negative: number, scores: number, copyBytes: number) {
+function slotBytes(stride: number, shape: Pick<ModelShape, 'maxSentenceLength' | 'negative' | 'mixture'>, scores: number, copyBytes: number) {
   const hidden = SLOT_HEADER_BYTES;
   const hiddenError = hidden + stride * 4;
   const sentence = hiddenError + stride * 4;
-  const negatives = align16(sentence + maxSentenceLength * 4);
-  const scoreAt = align16(negatives + negative * 4);
+  const negatives = align16(sentence + shape.maxSentenceLength * 4);
+  const scoreAt = align16(negatives + shape.negative * 4);
   const activations = scoreAt + scores * 4;
   const outputCopy = align16(activations + scores * 4);
   const outputSnapshot = outputCopy + copyBytes;
-  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, total: outputSnapshot + copyBytes };
+  // A mixture's K contexts and their errors (stride floats each), and its K gates, normalisers and log p_k(w) (f64).
+  const components = shape.mixture > 1 ? shape.mixture : 0;
+  const mixtureContexts = outputSnapshot + copyBytes;
+  const mixtureErrors = mixtureContexts + components * stride * 4;
+  const mixtureGates = mixtureErrors + components * stride * 4;
+  const total = mixtureGates + components * 3 * 8;
+  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, mixtureContexts, mixtureErrors, mixtureGates, total };
 }
 
 export interface ModelTables {
@@ -224,6 +244,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.copyFirstRow, privateRows.first);
   set(HeaderField.copyRows, privateRows.rows);
   set(HeaderField.taylorOrder, shape.taylorOrder);
+  set(HeaderField.mixtureComponents, shape.mixture);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);
@@ -258,7 +279,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     bandTable.set([band.firstWord, band.endWord, band.dimOffset / 4, Math.ceil((band.dimOffset + band.dims) / 4) - band.dimOffset / 4], b * BAND_FIELDS);
   });
   writeSigmoidTables(buffer, layout);
-  const within = slotBytes(layout.stride, shape.maxSentenceLength, shape.negative, scoreCapacity(shape), outputCopyBytes(shape));
+  const within = slotBytes(layout.stride, shape, scoreCapacity(shape), outputCopyBytes(shape));
   for (let i = 0; i < layout.slots.length; i++) {
     const slot = layout.slots[i];
     const fields = new Uint32Array(buffer, slot, SLOT_HEADER_BYTES / 4);
@@ -272,6 +293,10 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     const copies = outputCopyBytes(shape) > 0;
     fields[SlotField.outputCopy / 4] = copies ? slot + within.outputCopy : 0;
     fields[SlotField.outputSnapshot / 4] = copies ? slot + within.outputSnapshot : 0;
+    const mixture = shape.mixture > 1;
+    fields[SlotField.mixtureContexts / 4] = mixture ? slot + within.mixtureContexts : 0;
+    fields[SlotField.mixtureErrors / 4] = mixture ? slot + within.mixtureErrors : 0;
+    fields[SlotField.mixtureGates / 4] = mixture ? slot + within.mixtureGates : 0;
   }
   return memory;
 }

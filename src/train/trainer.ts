@@ -9,7 +9,9 @@ import { resolveCorpusFiles } from '../corpus/corpus-files.js';
 import { encodeCorpus } from '../corpus/encoded-corpus.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
+import { deriveSeed } from '../base/random.js';
 import { meanCodeLength } from '../model/code-tree.js';
+import { initialiseMixture } from '../model/mixture.js';
 import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
 import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
@@ -17,6 +19,7 @@ import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } 
 import { givenVocabulary } from './given-vocabulary.js';
 import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
 import { createModel, initialiseInputWeights } from './model-memory.js';
+import { outputRowCount } from './shared-memory.js';
 import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
 import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
@@ -123,12 +126,16 @@ async function train(
     const { layout, memory, tree, bands } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
-    const output = new Float32Array(memory.buffer, layout.outputWeights, rows);
+    // The output rows, and after them a mixture's projections and gates: checkpoints keep the whole block.
+    const outputRows = outputRowCount(layout.shape);
+    const outputBlock = new Float32Array(memory.buffer, layout.outputWeights, outputRows * layout.stride);
+    const output = outputBlock.subarray(0, rows);
+    const mixtureRows = outputBlock.subarray(rows);
     const saved = resumed?.checkpoint;
-    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows)) {
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== outputBlock.length)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
-    const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
+    const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder, options.mixture);
     observer.onPhase?.(
       'train',
       `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
@@ -152,12 +159,12 @@ async function train(
               trainSeconds: state.trainSeconds,
               epochs: state.epochs,
               resumedFrom,
-              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride },
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputRows },
               ...(initVectors ? { initVectors } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
             input: input.slice(),
-            output: output.slice(),
+            output: outputBlock.slice(),
           })
       : undefined;
     // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
@@ -167,9 +174,10 @@ async function train(
     try {
       if (saved) {
         input.set(saved.input);
-        output.set(saved.output);
+        outputBlock.set(saved.output);
       } else {
         initialiseInputWeights(input, layout.stride, options);
+        if (options.mixture > 1) initialiseMixture(mixtureRows, options.mixture, options.dim, layout.stride, deriveSeed(options.seed, 0x313c));
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
@@ -223,6 +231,7 @@ async function train(
         stride: layout.stride,
         tree,
         bands: bands.length > 0 ? bands : undefined,
+        mixture: options.mixture > 1 ? { components: options.mixture, rows: mixtureRows } : undefined,
       },
       report,
     };
@@ -239,6 +248,7 @@ function lossLabel(options: TrainOptions): string {
   if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
+    if (options.mixture > 1) details.push(`mixture of ${options.mixture}`);
   }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }

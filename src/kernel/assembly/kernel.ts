@@ -10,6 +10,7 @@
 import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LOSS_HS, LOSS_NCE, LOSS_NS, LOSS_SAMPLED, S_TOKENS, S_SENTENCE, S_WORDS_SEEN, S_WORDS_TRAINED, SENTENCE_END } from './layout';
 import { addTo, addToThenAccumulate, clear, scale } from './lanes';
 import { hierarchicalSoftmax } from './losses/hs';
+import { mixtureSoftmax } from './losses/mixture';
 import { noiseContrastiveEstimation } from './losses/nce';
 import { negativeSampling } from './losses/ns';
 import { sampledSoftmax } from './losses/sampled';
@@ -17,7 +18,7 @@ import { exactSoftmax } from './losses/softmax';
 import { drawNoiseWords, nextRandom, nextUnit, seedRandom } from './noise';
 import { beginOutputCopy, mergeOutputCopy } from './output-copy';
 import {
-  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, outputCopy,
+  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, mixtureComponents, outputCopy,
   rowBytes, storeLoss, window,
 } from './state';
 
@@ -29,6 +30,7 @@ import {
   else if (kind == LOSS_HS) hierarchicalSoftmax(input, word, alpha);
   else if (kind == LOSS_NCE) noiseContrastiveEstimation(input, word, alpha, shared);
   else if (kind == LOSS_SAMPLED) sampledSoftmax(input, word, alpha, shared);
+  else if (mixtureComponents > 1) mixtureSoftmax(input, word, alpha);
   else exactSoftmax(input, word, alpha);
 }
 

@@ -2,6 +2,7 @@
 // src/kernel/layout.ts.
 
 export const H_VOCAB_SIZE: usize = 0;
+export const H_DIM: usize = 4;
 export const H_STRIDE: usize = 8;
 export const H_WINDOW: usize = 12;
 export const H_NEGATIVE: usize = 16;
@@ -27,6 +28,7 @@ export const H_SYNC_EVERY: usize = 92;
 export const H_COPY_FIRST_ROW: usize = 96;
 export const H_COPY_ROWS: usize = 100;
 export const H_TAYLOR_ORDER: usize = 104;
+export const H_MIXTURE_COMPONENTS: usize = 128;
 
 export const S_WORDS_SEEN: usize = 0;
 export const S_WORDS_TRAINED: usize = 8;
@@ -41,6 +43,9 @@ export const S_SCORES: usize = 52;
 export const S_ACTIVATIONS: usize = 56;
 export const S_OUTPUT_COPY: usize = 60;
 export const S_OUTPUT_SNAPSHOT: usize = 64;
+export const S_MIXTURE_CONTEXTS: usize = 80;
+export const S_MIXTURE_ERRORS: usize = 84;
+export const S_MIXTURE_GATES: usize = 88;
 
 export const FLAG_CBOW: u32 = 1;
 export const FLAG_SHARED_NEGATIVES: u32 = 4;

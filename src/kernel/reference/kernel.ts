@@ -3,6 +3,7 @@ import { SENTENCE_END } from '../../corpus/id-file.js';
 import type { TrainingKernel } from '../kernel.js';
 import { addTo } from './lanes.js';
 import { hierarchicalSoftmax } from './losses/hs.js';
+import { mixtureSoftmax } from './losses/mixture.js';
 import { noiseContrastiveEstimation } from './losses/nce.js';
 import { negativeSampling } from './losses/ns.js';
 import { sampledSoftmax } from './losses/sampled.js';
@@ -17,7 +18,7 @@ function predict(k: KernelState, input: number, word: number, alpha: number, sha
     case LossId.hs: return hierarchicalSoftmax(k, input, word, alpha);
     case LossId.nce: return noiseContrastiveEstimation(k, input, word, alpha, shared);
     case LossId.sampled: return sampledSoftmax(k, input, word, alpha, shared);
-    default: return exactSoftmax(k, input, word, alpha);
+    default: return k.mixtureComponents > 1 ? mixtureSoftmax(k, input, word, alpha) : exactSoftmax(k, input, word, alpha);
   }
 }
 

@@ -11,10 +11,15 @@
 // normalising (soft-margin softmax; with taylor, SM-Taylor softmax).
 // Objective per prediction: -log p_w. The rows are this worker's copy of the output layer,
 // merged into the shared one every few predictions (output-copy.ts).
+// The passes take their buffers as arguments: the mixture of softmaxes (mixture.ts) runs them
+// once per component, each over its own context vector, scores and activations.
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
 import { dot, dot4, exp32, exp4, log64, sigmoid32, sigmoid4, softplus, updatePair, updatePair4 } from '../lanes';
 import { countPredictionForMerge, trainedRow } from '../output-copy';
 import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, scores, taylorOrder, vocabSize } from '../state';
+
+/** Σ a_j of the last componentLogProbability, for its steps. */
+export let normaliser: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function bandField(band: u32, field: u32): u32 {
@@ -27,7 +32,7 @@ import { activation, activations, addPrediction, bandCount, bands, hiddenError, 
 }
 
 /** Pass 1: every word's score against its band's block of the input. */
-function scoreAll(input: usize): void {
+function scoreAll(input: usize, scores: usize): void {
   for (let b: u32 = 0; b < bandCount; b++) {
     const end = bandField(b, 1);
     const offset = <usize>bandField(b, 2) << 4;
@@ -39,7 +44,7 @@ function scoreAll(input: usize): void {
   }
 }
 
-function maxScore(): f32 {
+function maxScore(scores: usize): f32 {
   const V = vocabSize;
   const groups = V & ~3;
   let m = f32x4.splat(-3.4e38);
@@ -61,7 +66,7 @@ function maxScore(): f32 {
  * Pass 2: activations a_j into the activation buffer and, where the activation is not exp, the
  * factor d_j = d log a_j / dz_j into the score buffer. Returns Σ a_j (float64).
  */
-function activate(top: f32): f64 {
+function activate(top: f32, scores: usize, activations: usize): f64 {
   const V = vocabSize;
   const groups = V & ~3;
   const kind = activation;
@@ -129,7 +134,7 @@ function activate(top: f32): f64 {
 }
 
 /** Steps g_j = alpha · ([j = w] - p_j) · d_j, written over the activations. */
-function steps(word: u32, sum: f64, alpha: f32): void {
+export function steps(word: u32, sum: f64, alpha: f32, scores: usize, activations: usize): void {
   const V = vocabSize;
   const groups = V & ~3;
   const scale = <f32>(-<f64>alpha / sum);
@@ -150,7 +155,7 @@ function steps(word: u32, sum: f64, alpha: f32): void {
 }
 
 /** Pass 3: every row's step, against its band's block of the input and of the error. */
-function updateAll(input: usize): void {
+export function updateAll(input: usize, hiddenError: usize, activations: usize): void {
   const zero = f32x4.splat(0);
   for (let b: u32 = 0; b < bandCount; b++) {
     const end = bandField(b, 1);
@@ -168,19 +173,29 @@ function updateAll(input: usize): void {
   }
 }
 
-export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
-  scoreAll(input);
+/**
+ * Passes 1 and 2 for the input vector: log p_w, with the activations in `activations`, the
+ * factors d_j in `scores` (activations other than exp) and Σ a_j in `normaliser`.
+ */
+export function componentLogProbability(input: usize, word: u32, scores: usize, activations: usize): f64 {
+  scoreAll(input, scores);
   const target = load<f32>(at(scores, word)) - margin;
   store<f32>(at(scores, word), target);
-  const top = maxScore();
-  const sum = activate(top);
+  const top = maxScore(scores);
+  const sum = activate(top, scores, activations);
+  normaliser = sum;
   // log a_w, from the score where the activation allows it (exact even if a_w underflows).
   let logTarget: f64;
   if (activation == ACTIVATION_EXP) logTarget = <f64>(target - top);
   else if (activation == ACTIVATION_SIG) logTarget = <f64>(target - top) - softplus(-target);
   else logTarget = log64(<f64>load<f32>(at(activations, word)));
-  addPrediction(log64(sum) - logTarget);
-  steps(word, sum, alpha);
-  updateAll(input);
+  return logTarget - log64(sum);
+}
+
+export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
+  const logP = componentLogProbability(input, word, scores, activations);
+  addPrediction(-logP);
+  steps(word, normaliser, alpha, scores, activations);
+  updateAll(input, hiddenError, activations);
   countPredictionForMerge();
 }

@@ -20,7 +20,16 @@ export function taylorTerm(z: number, n: number): number {
   return t;
 }
 
-export function exactSoftmax(k: KernelState, input: number, word: number, alpha: number): void {
+/** One softmax over the vocabulary: activations a, factors d = d log a / dz, their sum, log p_w. */
+export interface ComponentPass {
+  a: Float32Array;
+  d: Float32Array;
+  sum: number;
+  logP: number;
+}
+
+/** Passes 1 and 2 for the input vector at float index `input` (the mixture runs them per component). */
+export function componentLogProbability(k: KernelState, input: number, word: number): ComponentPass {
   const { f32, vocabSize: V } = k;
   const z = new Float32Array(V);
   for (const band of k.bands) {
@@ -53,16 +62,27 @@ export function exactSoftmax(k: KernelState, input: number, word: number, alpha:
   if (k.activation === ActivationId.exp) logTarget = z[word] - top;
   else if (k.activation === ActivationId.sig) logTarget = z[word] - top - softplus(-z[word]);
   else logTarget = Math.log(a[word]);
-  k.addPrediction(Math.log(sum) - logTarget);
+  return { a, d, sum, logP: logTarget - Math.log(sum) };
+}
 
-  const scale = Math.fround(-alpha / sum);
+/** Pass 3: g_j = alpha · ([j = w] - p_j) · d_j, every row's step, the input's into `error`. */
+export function updateAll(k: KernelState, input: number, error: number, word: number, pass: ComponentPass, alpha: number): void {
+  const { f32, vocabSize: V } = k;
+  const { a, d } = pass;
+  const scale = Math.fround(-alpha / pass.sum);
   const g = new Float32Array(V);
   for (let j = 0; j < V; j++) g[j] = a[j] * scale * d[j];
   g[word] += alpha * d[word];
   for (const band of k.bands) {
     for (let j = band.first; j < band.end; j++) {
-      updatePair(f32, input + band.offset, k.trainedRow(j) + band.offset, k.hiddenError0 + band.offset, g[j], band.width);
+      updatePair(f32, input + band.offset, k.trainedRow(j) + band.offset, error + band.offset, g[j], band.width);
     }
   }
+}
+
+export function exactSoftmax(k: KernelState, input: number, word: number, alpha: number): void {
+  const pass = componentLogProbability(k, input, word);
+  k.addPrediction(-pass.logP);
+  updateAll(k, input, k.hiddenError0, word, pass, alpha);
   countPredictionForMerge(k);
 }
