@@ -56,6 +56,7 @@ describe('training learns planted structure', () => {
     { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
     { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 }, { loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
     { loss: 'dsoftmax', dim: 32 },
+    { loss: 'softmax', mixture: 3 }, { loss: 'softmax', activation: 'sig', mixture: 2 },
   ] as const;
   for (const model of ['sg', 'cbow'] as const) {
     for (const lossOptions of cases) {
@@ -106,6 +107,23 @@ describe('reproducibility', () => {
     assert.ok(first.equals(second));
     const other = await trainToBytes(10, 'c.bin');
     assert.ok(!first.equals(other), 'a different seed gives different vectors');
+  });
+});
+
+describe('a mixture of one softmax', () => {
+  const planted = usePlantedCorpus(600, 6);
+
+  it('is the softmax: the same weights, bit for bit, and no mixture rows', async () => {
+    const options = { model: 'sg', loss: 'softmax', dim: 12, epochs: 1, minCount: 1, workers: 1, seed: 4 } as const;
+    const plain = await trainEmbeddings([planted.corpus], options);
+    const one = await trainEmbeddings([planted.corpus], { ...options, mixture: 1 });
+    assert.deepEqual(one.vectors, plain.vectors);
+    assert.deepEqual(one.output.weights, plain.output.weights);
+    assert.equal(one.output.mixture, undefined);
+    assert.equal(one.report.objective, plain.report.objective);
+    const two = await trainEmbeddings([planted.corpus], { ...options, mixture: 2 });
+    assert.notDeepEqual(two.vectors, plain.vectors, 'a mixture of two is another model');
+    assert.equal(two.output.mixture?.rows.length, (2 * 12 + 2) * two.stride);
   });
 });
 
