@@ -1,5 +1,6 @@
 import type { BandLayout } from '../model/bands.js';
 import { singleBand } from '../model/bands.js';
+import { logSumExp, mixtureContexts, mixtureLogGates } from '../model/mixture.js';
 import { EXACT_LOSSES } from '../model/options.js';
 import { taylorActivation, type OutputLayer } from '../model/output-layer.js';
 import { DotKernel } from './dot-kernel.js';
@@ -80,7 +81,8 @@ function treeChildren(layer: OutputLayer, vocabSize: number): TreeChildren {
  *    found so far; the likelier branch is taken first, so good leaves come early.
  *  - the softmax family, nce, sampled and ns (its scores normalised as a softmax): one SIMD pass
  *    of dot products per band (dsoftmax scores each band against its block of the input only),
- *    the activation, a float64 log-sum-exp, and a partial selection.
+ *    the activation, a float64 log-sum-exp, and a partial selection; a mixture makes that pass
+ *    once per component and sums the components' probabilities, weighted by their gates.
  */
 export class OutputSearch {
   private readonly bands: BandLayout[];
@@ -136,12 +138,22 @@ export class OutputSearch {
 
   /** ln P(w | h) of every word (not for hs, where the search below avoids the full pass). */
   logProbabilities(h: ArrayLike<number>): Float64Array {
+    const { mixture, dim, stride } = this.layer;
+    if (!mixture) return this.logSoftmax(h);
+    // A mixture: log Σ_k π_k p_k(w), one pass over the rows per component's context tanh(P_k h).
+    const logGates = mixtureLogGates(mixture.rows, mixture.components, dim, stride, h);
+    const parts = mixtureContexts(mixture.rows, mixture.components, dim, stride, h).map((context, k) => {
+      const logP = this.logSoftmax(context);
+      for (let j = 0; j < logP.length; j++) logP[j] += logGates[k];
+      return logP;
+    });
+    return Float64Array.from({ length: this.vocabSize }, (_, j) => logSumExp(parts.map((logP) => logP[j])));
+  }
+
+  /** ln of every word's activation, normalised over the vocabulary. */
+  private logSoftmax(h: ArrayLike<number>): Float64Array {
     const logA = this.logActivations(h);
-    let top = -Infinity;
-    for (let j = 0; j < logA.length; j++) if (logA[j] > top) top = logA[j];
-    let sum = 0;
-    for (let j = 0; j < logA.length; j++) sum += Math.exp(logA[j] - top);
-    const logZ = top + Math.log(sum);
+    const logZ = logSumExp(logA);
     for (let j = 0; j < logA.length; j++) logA[j] -= logZ;
     return logA;
   }

@@ -25,6 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const LOSSES = [
   { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
   { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor' }, { loss: 'softmax', activation: 'taylor', taylorOrder: 4 }, { loss: 'dsoftmax', dim: 32 },
+  { loss: 'softmax', mixture: 2 }, { loss: 'softmax', activation: 'sig', mixture: 3 },
 ] as const;
 const label = (c: (typeof LOSSES)[number]) => Object.values(c).join(' ');
 
@@ -51,6 +52,7 @@ describe('model files and prediction, for every loss', () => {
         assert.deepEqual(loaded.output.weights, trained.output.weights.slice(0, V * trained.stride));
         assert.deepEqual(loaded.output.tree, trained.output.tree);
         assert.deepEqual(loaded.output.bands, trained.output.bands);
+        assert.deepEqual(loaded.output.mixture, trained.output.mixture && { ...trained.output.mixture, rows: trained.output.mixture.rows.slice() });
         assert.equal(loaded.noise !== undefined, ['ns', 'nce', 'sampled'].includes(config.loss));
         const inMemory = new Model({ ...loaded, vectors: trained.vectors, output: trained.output });
         const fromFile = await Model.load(file);
@@ -63,6 +65,8 @@ describe('model files and prediction, for every loss', () => {
         const logP = model.words.map((_, w) => (config.loss === 'hs' ? logProbability(model.output, h, w) : model.search.logProbabilities(h)[w]));
         const total = logP.reduce((sum, lp) => sum + Math.exp(lp), 0);
         assert.ok(Math.abs(total - 1) < 1e-6, `sum ${total}`);
+        // The library's logProbability, word by word, is the search's distribution (which scores in float32).
+        if (config.loss !== 'ns') for (const w of [0, 7, 30]) assert.ok(Math.abs(logProbability(model.output, h, w) - logP[w]) < 1e-5, `word ${w}`);
         const exhaustive = logP.map((lp, w) => ({ w, lp })).sort((a, b) => b.lp - a.lp).slice(0, 5);
         const { top } = model.search.topK(h, 5);
         assert.deepEqual(top.map((t) => t.word), exhaustive.map((e) => e.w));
