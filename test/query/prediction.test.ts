@@ -148,3 +148,31 @@ describe('damaged model files', () => {
     }
   });
 });
+
+describe('model files and mixtures', () => {
+  let trained: TrainedModel;
+  before(async () => {
+    trained = await trainEmbeddings([corpus], { model: 'cbow', dim: 8, minCount: 1, epochs: 1, workers: 1, loss: 'softmax', mixture: 2 });
+  });
+
+  it('reads a file written before mixtures as the plain softmax', async () => {
+    const { mixture, ...before } = trained.report.options;
+    assert.equal(mixture, 2);
+    const file = path.join(dir, 'older.w2vmodel');
+    // An older file: no mixture in its options, no mixture section.
+    await writeModelFile(file, { ...savedModelOf(trained), options: before as typeof trained.report.options, output: { ...trained.output, mixture: undefined } });
+    const loaded = await readModelFile(file);
+    assert.equal(loaded.options.mixture, 1);
+    assert.equal(loaded.output.mixture, undefined);
+  });
+
+  it('refuses a mixture whose rows are missing, in one line', async () => {
+    const file = path.join(dir, 'no-rows.w2vmodel');
+    await writeModelFile(file, { ...savedModelOf(trained), output: { ...trained.output, mixture: undefined } });
+    await assert.rejects(readModelFile(file), (error: Error) => {
+      assert.equal(error.name, 'UserError');
+      assert.match(error.message, /no valid mixture section; train it again with --save-model$/);
+      return true;
+    });
+  });
+});
