@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveTrainOptions } from '../../src/model/options.js';
-import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
+import { resumeEmbeddings, trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
 import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
 
@@ -124,6 +124,23 @@ describe('a mixture of one softmax', () => {
     const two = await trainEmbeddings([planted.corpus], { ...options, mixture: 2 });
     assert.notDeepEqual(two.vectors, plain.vectors, 'a mixture of two is another model');
     assert.equal(two.output.mixture?.rows.length, (2 * 12 + 2) * two.stride);
+  });
+});
+
+describe('a mixture of softmaxes in a checkpoint', () => {
+  const planted = usePlantedCorpus(600, 12);
+
+  it('keeps its projections and gates: stopped and resumed, one worker ends where an uninterrupted run ends', async () => {
+    const options = { model: 'cbow', loss: 'softmax', mixture: 2, dim: 8, epochs: 2, minCount: 1, workers: 1, seed: 2, chunkTokens: 1024 } as const;
+    const uninterrupted = await trainEmbeddings([planted.corpus], options);
+    const checkpoint = path.join(planted.dir, 'mixture.checkpoint');
+    const stop = new AbortController();
+    const stopped = await trainEmbeddings([planted.corpus], options, { onProgress: () => stop.abort() }, { stop: stop.signal, checkpoint: { path: checkpoint, periodic: false, everySeconds: 0 } });
+    assert.ok(stopped.report.stopped, 'stopped partway');
+    const resumed = await resumeEmbeddings(checkpoint);
+    assert.deepEqual(resumed.vectors, uninterrupted.vectors);
+    assert.deepEqual(resumed.output.weights, uninterrupted.output.weights);
+    assert.deepEqual(resumed.output.mixture, uninterrupted.output.mixture);
   });
 });
 
