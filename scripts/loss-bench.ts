@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { LOSS_CONFIGS } from './losses/configs.js';
+import { BENCH_CONFIGS } from './losses/configs.js';
 import { dotKernelGflops, runLoss, type LossRun } from './losses/measure.js';
 import { DATA, ROOT, displayPath, requireInputs } from './paths.js';
 
@@ -23,7 +23,7 @@ const argv = yargs(hideBin(process.argv))
   .option('dim', { type: 'number', default: 100 })
   .option('workers', { type: 'number', default: 2 })
   .option('models', { type: 'array', string: true, choices: ['sg', 'cbow'], default: ['sg', 'cbow'] })
-  .option('losses', { type: 'array', string: true, choices: LOSS_CONFIGS.map((c) => c.id), default: LOSS_CONFIGS.filter((c) => !c.variantOf).map((c) => c.id) })
+  .option('losses', { type: 'array', string: true, choices: BENCH_CONFIGS.map((c) => c.id), default: BENCH_CONFIGS.filter((c) => !c.variantOf).map((c) => c.id) })
   .option('slice', { type: 'number', default: 40_000, desc: 'corpus words the exact losses train on (sg; cbow trains 4x as many)' })
   .option('out', { type: 'string', default: join(ROOT, '.bench/losses') })
   .help()
@@ -37,7 +37,7 @@ function fixed(x: number | undefined, digits: number): string {
 const runs: LossRun[] = [];
 for (const model of argv.models as Array<'sg' | 'cbow'>) {
   for (const id of argv.losses) {
-    const config = LOSS_CONFIGS.find((c) => c.id === id)!;
+    const config = BENCH_CONFIGS.find((c) => c.id === id)!;
     const maxWords = config.exact ? argv.slice * (model === 'cbow' ? 4 : 1) : 0;
     const { run } = await runLoss(argv.corpus, config, {
       model, dim: argv.dim, maxVocab: argv['max-vocab'], workers: argv.workers, epochs: 1, maxWords,
@@ -56,7 +56,7 @@ const lines = [
 ];
 for (const run of runs) {
   const softmax = runs.find((r) => r.model === run.model && r.id === 'softmax');
-  const label = LOSS_CONFIGS.find((c) => c.id === run.id)!.label;
+  const label = BENCH_CONFIGS.find((c) => c.id === run.id)!.label;
   lines.push(
     `| ${run.model} | ${label} | ${run.wordsSeen.toLocaleString('en-US')} | ${fixed(run.trainSeconds, 1)} | ` +
       `${Math.round(run.wordsPerSecond).toLocaleString('en-US')} | ${softmax ? `${(run.wordsPerSecond / softmax.wordsPerSecond).toFixed(1)}×` : ''} | ` +

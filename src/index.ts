@@ -14,6 +14,7 @@ export { logProbability, definesDistribution, predictionInputs } from './model/o
 export type { OutputLayer } from './model/output-layer.js';
 export type { CodeTree } from './model/code-tree.js';
 export type { BandLayout } from './model/bands.js';
+export type { AdaptiveLayout, AdaptiveCluster } from './model/adaptive-clusters.js';
 export { readWord2vecFile, writeWord2vecFile } from './vectors/word2vec-format.js';
 export type { WordVectors } from './vectors/word2vec-format.js';
 export { UserError } from './base/errors.js';
@@ -33,3 +34,9 @@ export { scorePredictions } from './query/prediction-eval.js';
 export type { PredictionScore } from './query/prediction-eval.js';
 export { readModelFile, writeModelFile } from './vectors/model-file.js';
 export type { SavedModel } from './vectors/model-file.js';
+export { formPhrases, DEFAULT_PHRASE_OPTIONS } from './corpus/phrases.js';
+export type { PhraseOptions, PhraseObserver, PhrasesReport } from './corpus/phrases.js';
+export { readVocabularyFile } from './corpus/vocabulary-file.js';
+export type { VocabularyFile } from './corpus/vocabulary-file.js';
+export { clusterWords, DEFAULT_WORD_CLASS_OPTIONS } from './query/word-classes.js';
+export type { WordClassOptions, WordClasses } from './query/word-classes.js';

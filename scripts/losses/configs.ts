@@ -36,6 +36,20 @@ export const LOSS_CONFIGS: readonly LossConfig[] = [
   { id: 'sampled', label: 'sampled softmax', options: { loss: 'sampled' }, exact: false },
 ];
 
+/**
+ * The adaptive softmax at three cuts of a 10,000-word vocabulary, for the loss benchmark (the
+ * study's results predate it). Its head costs O(head · d) per prediction, so it is timed on the
+ * exact losses' slice; its normaliser is exact too.
+ */
+export const ADAPTIVE_CONFIGS: readonly LossConfig[] = [
+  { id: 'adaptive', label: 'adaptive softmax (cut by frequency)', options: { loss: 'adaptive' }, exact: true },
+  { id: 'adaptive-2000', label: 'adaptive softmax (cutoffs 2000)', options: { loss: 'adaptive', cutoffs: [2000] }, exact: true, variantOf: 'adaptive' },
+  { id: 'adaptive-1000-4000', label: 'adaptive softmax (cutoffs 1000,4000)', options: { loss: 'adaptive', cutoffs: [1000, 4000] }, exact: true, variantOf: 'adaptive' },
+];
+
+/** What `npm run bench:losses` can run. */
+export const BENCH_CONFIGS: readonly LossConfig[] = [...LOSS_CONFIGS, ...ADAPTIVE_CONFIGS];
+
 export function findConfig(id: string): LossConfig {
   const config = LOSS_CONFIGS.find((c) => c.id === id);
   if (!config) throw new Error(`unknown loss config ${id}`);

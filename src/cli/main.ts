@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.js';
 import { UserError, errnoCode } from '../base/errors.js';
 import { UsageError, reportFailure } from './failure.js';
-import { flagOf } from './option-names.js';
+import { flagOf } from '../base/option-flag.js';
 import { explainMissingArguments, explainUnknownOptions, refuseNonNumbers } from './usage-errors.js';
 
 // A reader that stops early (`w2v neighbors … | head`) closes the pipe: the answer it wanted

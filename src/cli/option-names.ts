@@ -1,8 +1,3 @@
-/** How an option is typed on the command line: `--max-vocab` for `maxVocab`, `-k` for `k`. */
-export function flagOf(key: string): string {
-  return key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 /** The text given for an option on the command line (`--dim abc`, `--dim=abc`), if it is there. */
 export function givenText(flag: string, args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {

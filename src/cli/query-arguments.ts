@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { UserError } from '../base/errors.js';
-import { flagOf } from './option-names.js';
+import { flagOf } from '../base/option-flag.js';
 
 /** yargs turns "-k abc" into NaN and accepts 2.5; query options are whole positive numbers. Named as typed: -k, --limit. */
 export function positiveInteger(name: string, value: number | undefined): number | undefined {

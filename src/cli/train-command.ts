@@ -7,6 +7,7 @@ import { Embeddings } from '../query/embeddings.js';
 import { UserError } from '../base/errors.js';
 import type { NamedPath } from '../base/overwrite-guard.js';
 import { buildIndexFile, defaultIndexPath, sidecarPath } from '../query/nearest.js';
+import { parseCutoffs } from '../model/adaptive-clusters.js';
 import { ACTIVATIONS, DEFAULT_TRAIN_OPTIONS, LOSS_TYPES, parseBands, type TrainOptions } from '../model/options.js';
 import type { TrainingObserver } from '../train/training-callbacks.js';
 import { resumeEmbeddings, trainEmbeddings } from '../train/trainer.js';
@@ -15,7 +16,8 @@ import { reportPathFor, type SavedTrainingReport, type TrainingReport } from '..
 import { readVectorsFile } from '../vectors/read-vectors.js';
 import { writeWord2vecFile } from '../vectors/word2vec-format.js';
 import { commandName, shellWord } from './invocation.js';
-import { flagOf } from './option-names.js';
+import { flagOf } from '../base/option-flag.js';
+import { readModelToTrainOn } from './init-model.js';
 import { createProgressObserver } from './progress.js';
 import { INTERRUPTED_EXIT_CODE, installStopSignals } from './stop-signals.js';
 import { checkWritableOutput } from './writable-output.js';
@@ -25,10 +27,10 @@ import { checkWritableOutput } from './writable-output.js';
  * defaults are resolveTrainOptions'), so that an option given with a loss that does not read it,
  * or given to a resumed run whose model it would change, can be refused.
  */
-type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands'>>;
+type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands' | 'cutoffs'>>;
 
 const TRAIN_OPTION_KEYS = [
-  'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'mixture', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
+  'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'mixture', 'divValue', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
   'encodingErrors', 'readVocab',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
@@ -39,6 +41,8 @@ const RESUMABLE_OPTION_KEYS: readonly (keyof CliTrainOptions)[] = ['workers', 'k
 interface TrainArgs extends CliTrainOptions {
   /** dsoftmax bands as text, parsed in the handler */
   bands?: string;
+  /** adaptive cutoffs as text, parsed in the handler */
+  cutoffs?: string;
   corpus?: string[];
   out?: string;
   resume?: string;
@@ -47,6 +51,7 @@ interface TrainArgs extends CliTrainOptions {
   saveModel?: string;
   saveVocab?: string;
   initVectors?: string;
+  init?: string;
   format: 'bin' | 'text';
   json: boolean;
   progress: boolean;
@@ -86,7 +91,8 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         defaultDescription: String(d.loss),
         describe:
           'ns: negative sampling; hs: hierarchical softmax; nce: noise-contrastive estimation; sampled: sampled softmax; ' +
-          'softmax: the exact softmax over every word; dsoftmax: differentiated softmax (frequency bands)',
+          'softmax: the exact softmax over every word; dsoftmax: differentiated softmax (frequency bands); ' +
+          'adaptive: adaptive softmax (a head of frequent words and clusters, tails in smaller dimensions)',
       },
       'hs-tree': { choices: ['huffman', 'balanced'] as const, describe: 'hs: Huffman tree (C word2vec) or a balanced tree of depth ⌈log2 V⌉ [default: huffman]' },
       activation: {
@@ -103,6 +109,11 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         type: 'string',
         describe: 'dsoftmax: frequency bands as vocabulary share:dimension share, most frequent first [default: 0.1:0.5,0.3:0.3,0.6:0.2]',
       },
+      cutoffs: {
+        type: 'string',
+        describe: 'adaptive: the head\'s word count, then where each tail cluster ends, increasing and below the vocabulary size, e.g. 2000,10000 [default: where the words reach 80% and 95% of the tokens]',
+      },
+      'div-value': { type: 'number', describe: `adaptive: tail i scores in dim / div-value^(i+1) dimensions [default: ${d.divValue}]` },
       dim: { type: 'number', defaultDescription: String(d.dim), describe: 'Dimension of the word vectors' },
       window: { type: 'number', defaultDescription: String(d.window), describe: 'Maximum distance between a word and its context (reduced at random per word, as C word2vec)' },
       negative: { type: 'number', describe: `Noise words per prediction (ns, nce, sampled) [default: ${d.negative}]` },
@@ -149,6 +160,10 @@ function builder(yargs: Argv): Argv<TrainArgs> {
         type: 'string',
         describe: 'Start the input vectors of the words found in this word2vec/fastText vectors file from their vectors there (dimension must equal --dim); the others start at random',
       },
+      init: {
+        type: 'string',
+        describe: 'Train this model file (--save-model) on the corpus: its options, words and weights go on; new words at --min-count join with fresh vectors, and --epochs, --alpha, --min-count, --sample, --seed… may change',
+      },
       index: { type: 'boolean', default: false, describe: 'Build the HNSW nearest-neighbour index (as w2v index does) right after training' },
       json: { type: 'boolean', default: false, describe: 'Print the training report as JSON on stdout' },
       progress: { type: 'boolean', default: true, describe: 'Show progress on stderr (--no-progress to silence)' },
@@ -178,7 +193,9 @@ async function planRun(args: TrainArgs): Promise<RunPlan> {
       }
     }
     if (args.bands !== undefined) throw new UserError('--bands cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
+    if (args.cutoffs !== undefined) throw new UserError('--cutoffs cannot be given with --resume: the checkpoint fixes the model\'s options; drop it');
     if (args.initVectors !== undefined) throw new UserError('--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it');
+    if (args.init !== undefined) throw new UserError('--init cannot be given with --resume: the checkpoint holds the weights; drop it');
   } else if (!args.corpus || args.corpus.length === 0) {
     throw new UserError('name a corpus (w2v train corpus.txt --out vectors.bin) or a checkpoint to continue (w2v train --resume vectors.bin.checkpoint)');
   }
@@ -224,13 +241,15 @@ async function handler(args: TrainArgs): Promise<void> {
   let model;
   try {
     const initialVectors = args.initVectors === undefined ? undefined : { source: args.initVectors, ...(await readVectorsFile(args.initVectors)) };
-    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs, saveVocabulary: args.saveVocab, initialVectors };
+    const continued = args.init === undefined ? undefined : await readModelToTrainOn(args.init);
+    const control = { stop: stop.signal, checkpoint: run.checkpoint, outputs: run.outputs, saveVocabulary: args.saveVocab, initialVectors, continued };
     if (args.resume !== undefined) {
       model = await resumeEmbeddings(args.resume, { workers: args.workers, kernel: args.kernel }, observer, control);
     } else {
       // yargs' argv also carries aliases and kebab-case twins: pass on only the training options.
       const options = Object.fromEntries(TRAIN_OPTION_KEYS.map((key) => [key, args[key]])) as Partial<TrainOptions>;
       if (args.bands !== undefined) options.bands = parseBands(args.bands);
+      if (args.cutoffs !== undefined) options.cutoffs = parseCutoffs(args.cutoffs);
       model = await trainEmbeddings(args.corpus ?? [], options, observer, control);
     }
   } finally {
@@ -295,6 +314,11 @@ function vocabularyLines(report: TrainingReport): string {
   const init = report.initVectors;
   if (init) {
     lines.push(`init: ${init.found} of ${report.vocabularySize} vocabulary words started from ${init.source} (${init.words} vectors in it); the others at random`);
+  }
+  const on = report.continued;
+  if (on) {
+    const tree = on.innerRows !== undefined ? `; hs tree rebuilt, ${on.innerRowsKept} of ${on.innerRows} inner rows kept from it` : '';
+    lines.push(`init: trained ${on.source} on: ${on.known} known words (${on.knownInText} of them in the new text) kept their vectors, ${on.joined} new words joined${tree}`);
   }
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,7 +1,8 @@
 import { UserError } from '../base/errors.js';
 import { suggestSpellings } from '../query/similar-words.js';
 import { UsageError } from './failure.js';
-import { flagOf, givenText } from './option-names.js';
+import { flagOf } from '../base/option-flag.js';
+import { givenText } from './option-names.js';
 
 /**
  * A numeric option given a word: yargs turns it into NaN, and the message would then say

@@ -4,7 +4,7 @@ import { ID_BLOCK_ENTRIES, IdWriter, readIdBlocks } from './id-file.js';
 import { IdRecoder } from './id-recoder.js';
 import type { PartCount } from './read-part.js';
 import { readCorpus, removePartFiles, type ReadProgress } from './read-corpus.js';
-import { buildVocabulary, remapToVocabulary, type Vocabulary } from './vocabulary.js';
+import { buildVocabulary, extendVocabulary, remapToVocabulary, type Vocabulary } from './vocabulary.js';
 
 export type { ReadProgress } from './read-corpus.js';
 
@@ -16,6 +16,8 @@ export type { ReadProgress } from './read-corpus.js';
 export interface EncodedCorpus {
   path: string;
   vocabulary: Vocabulary;
+  /** With `extend`: final id -> the word's id in the extended vocabulary, -1 for a word that joined. */
+  knownIds?: Int32Array;
   /** Every token read, out-of-vocabulary ones included. */
   corpusTokens: number;
   /** Tokens kept in the vocabulary: what one epoch trains on before subsampling. */
@@ -60,6 +62,11 @@ export interface EncodeOptions {
    * rare words are. Without it the vocabulary is counted from the corpus.
    */
   vocabulary?: Vocabulary;
+  /**
+   * The vocabulary of a model to train on (not with `vocabulary`): its words stay and the corpus
+   * adds to their counts, corpus words it lacks join at minCount (maxVocab does not apply).
+   */
+  extend?: Vocabulary;
   /** Bytes read from the files (compressed ones for .gz) of their total, and tokens found so far. */
   onProgress?: (read: ReadProgress) => void;
 }
@@ -78,15 +85,19 @@ export async function encodeCorpus(files: string[], options: EncodeOptions): Pro
   try {
     const { words } = read;
     const wordOf = (id: number) => words.word(id);
-    const { vocabulary, remap } = options.vocabulary
-      ? { vocabulary: options.vocabulary, remap: remapToVocabulary(wordOf, words.size, options.vocabulary) }
-      : buildVocabulary(wordOf, words.counts.subarray(0, words.size), options.minCount, options.maxVocab);
+    const counts = words.counts.subarray(0, words.size);
+    const { vocabulary, remap, knownIds } = options.vocabulary
+      ? { vocabulary: options.vocabulary, remap: remapToVocabulary(wordOf, words.size, options.vocabulary), knownIds: undefined }
+      : options.extend
+        ? extendVocabulary(options.extend, wordOf, counts, options.minCount)
+        : { ...buildVocabulary(wordOf, counts, options.minCount, options.maxVocab), knownIds: undefined };
     const encodeStart = performance.now();
     const encodedPath = path.join(options.workDirectory, 'corpus.u32');
     const encoded = encodeIds(read.parts, read.partIds.map((ids) => ids.map((id) => remap[id])), encodedPath, options);
     return {
       path: encodedPath,
       vocabulary,
+      ...(knownIds ? { knownIds } : {}),
       corpusTokens: read.tokens,
       ...encoded,
       cutTokens: read.cutTokens,

@@ -90,3 +90,54 @@ export function remapToVocabulary(wordOf: (id: number) => string, size: number, 
   for (let id = 0; id < size; id++) remap[id] = idOf.get(wordOf(id)) ?? -1;
   return remap;
 }
+
+/**
+ * The vocabulary of a model trained on (gensim's build_vocab(update=True)): every word of
+ * `known` stays, whether the new corpus has it or not, with the corpus count added to its own;
+ * corpus words it lacks join when the corpus has them at least minCount times. The result is
+ * sorted again by the merged counts, descending, ties broken by the known order and then by
+ * first appearance, so that it is most frequent first as every vocabulary is (the Huffman
+ * construction, the bands, the vocabulary file and evaluation's most-frequent-first cut rely on
+ * it). Returns the vocabulary, the remap (provisional id -> final id, -1 for dropped words) and
+ * `knownIds` (final id -> id in `known`, -1 for a word that joined).
+ */
+export function extendVocabulary(
+  known: Vocabulary,
+  wordOf: (id: number) => string,
+  counts: ArrayLike<number>,
+  minCount: number,
+): { vocabulary: Vocabulary; remap: Int32Array; knownIds: Int32Array } {
+  const n = counts.length;
+  const inCorpus = remapToVocabulary(wordOf, n, known);
+  const merged = Float64Array.from(known.counts);
+  // Candidates: the known words (ids 0..K-1), then joining words by first appearance (K + provisional id).
+  const K = known.words.length;
+  const candidates: number[] = [];
+  for (let id = 0; id < K; id++) candidates.push(id);
+  for (let id = 0; id < n; id++) {
+    if (inCorpus[id] >= 0) merged[inCorpus[id]] += counts[id];
+    else if (counts[id] >= minCount) candidates.push(K + id);
+  }
+  const countOf = (c: number) => (c < K ? merged[c] : counts[c - K]);
+  candidates.sort((a, b) => countOf(b) - countOf(a) || a - b);
+  const finalOf = new Int32Array(K);
+  const remap = new Int32Array(n).fill(-1);
+  const knownIds = new Int32Array(candidates.length).fill(-1);
+  const words = new Array<string>(candidates.length);
+  const finalCounts = new Float64Array(candidates.length);
+  let totalCount = 0;
+  candidates.forEach((c, id) => {
+    if (c < K) {
+      finalOf[c] = id;
+      knownIds[id] = c;
+      words[id] = known.words[c];
+    } else {
+      remap[c - K] = id;
+      words[id] = wordOf(c - K);
+    }
+    finalCounts[id] = countOf(c);
+    totalCount += finalCounts[id];
+  });
+  for (let id = 0; id < n; id++) if (inCorpus[id] >= 0) remap[id] = finalOf[inCorpus[id]];
+  return { vocabulary: { words, counts: finalCounts, totalCount }, remap, knownIds };
+}

@@ -48,6 +48,10 @@ export const HeaderField = {
   copyRows: 100,
   /** The Taylor softmax's order n (activation taylor): the terms z^k/k! summed for k ≤ n */
   taylorOrder: 104,
+  /** Adaptive softmax: its cluster table (ADAPTIVE_CLUSTER_FIELDS u32 per tail cluster), their number, the head's words */
+  adaptiveClusters: 108,
+  adaptiveClusterCount: 112,
+  adaptiveShortlist: 116,
   /**
    * Mixture of softmaxes: its component count K (1: the plain softmax, no mixture rows). The
    * mixture's rows follow the V output rows, in the same block and with the same stride: K·dim
@@ -63,10 +67,16 @@ export const FLAG_CBOW = 1;
 export const FLAG_SHARED_NEGATIVES = 4;
 
 /** How the kernels name the output layers; dsoftmax is the exact softmax with several bands. */
-export const LossId = { ns: 0, hs: 1, nce: 2, sampled: 3, softmax: 4, dsoftmax: 4 } as const;
+export const LossId = { ns: 0, hs: 1, nce: 2, sampled: 3, softmax: 4, dsoftmax: 4, adaptive: 5 } as const;
 export const ActivationId = { exp: 0, sig: 1, taylor: 2 } as const;
 /** u32 fields per band in the band table. */
 export const BAND_FIELDS = 4;
+/**
+ * u32 fields per tail cluster of the adaptive softmax: first word, end word, lanes of its rows
+ * (and of its projected vector), its projected dimension, and the byte offsets from the start of
+ * the output block of its projection (dimension rows of the model's stride) and of its first row.
+ */
+export const ADAPTIVE_CLUSTER_FIELDS = 6;
 
 /**
  * A scratch slot starts with the task's results (f64, written by the kernel) followed by the
@@ -89,6 +99,9 @@ export const SlotField = {
   /** The worker's own copy of some output rows (see PrivateRows), and their value at the last merge */
   outputCopy: 60,
   outputSnapshot: 64,
+  /** Adaptive softmax: f32 × the widest cluster's row, the input projected into the target's cluster, and its step */
+  projected: 68,
+  projectedError: 72,
   /**
    * Mixture of softmaxes: K context vectors h_k = tanh(P_k h) (stride floats each), K error
    * vectors (their steps), and per component its gate π_k, normaliser and log p_k(w) (f64 each).

@@ -1,3 +1,4 @@
+import { defaultCutoffs, planAdaptive, type AdaptiveLayout } from './adaptive-clusters.js';
 import { buildAliasTable, logExpectedNoiseCounts, type AliasTable } from './alias-table.js';
 import { buildBalancedTree } from './balanced-tree.js';
 import { planBands, singleBand, type BandLayout } from './bands.js';
@@ -15,11 +16,13 @@ export interface LossTables {
   aliasTable?: AliasTable;
   /** nce, sampled: log(k·q(w)) */
   noiseLog?: Float32Array;
+  /** adaptive: the head, the clusters and where their weights lie */
+  adaptive?: AdaptiveLayout;
 }
 
 /** Builds them from the vocabulary's counts (most frequent first). */
 export function buildLossTables(
-  options: Pick<TrainOptions, 'loss' | 'hsTree' | 'bands' | 'dim' | 'negative'>,
+  options: Pick<TrainOptions, 'loss' | 'hsTree' | 'bands' | 'dim' | 'negative' | 'cutoffs' | 'divValue'>,
   counts: Float64Array,
 ): LossTables {
   const { loss } = options;
@@ -32,5 +35,6 @@ export function buildLossTables(
     bands,
     aliasTable: SAMPLING_LOSSES.includes(loss) ? buildAliasTable(counts) : undefined,
     noiseLog: CORRECTED_LOSSES.includes(loss) ? logExpectedNoiseCounts(counts, options.negative) : undefined,
+    adaptive: loss === 'adaptive' ? planAdaptive(V, options.dim, options.cutoffs ?? defaultCutoffs(counts), options.divValue) : undefined,
   };
 }

@@ -3,6 +3,7 @@ import { ENCODING_ERRORS, type EncodingErrors } from '../corpus/corpus-text.js';
 import { definedOnly } from '../base/defined-only.js';
 import { UserError } from '../base/errors.js';
 import type { KernelChoice } from '../kernel/kernel.js';
+import { DEFAULT_DIV_VALUE, validateCutoffs } from './adaptive-clusters.js';
 import { MAX_MIXTURE_COMPONENTS } from './mixture.js';
 
 export type ModelType = 'sg' | 'cbow';
@@ -10,10 +11,11 @@ export type ModelType = 'sg' | 'cbow';
  * The output layer, i.e. how the prediction of a target word from an input vector is scored:
  * ns negative sampling, hs hierarchical softmax, nce noise-contrastive estimation, sampled the
  * sampled (importance-sampled) softmax, softmax the exact softmax over every word, dsoftmax the
- * differentiated softmax (frequency bands scored against blocks of the input vector).
+ * differentiated softmax (frequency bands scored against blocks of the input vector), adaptive
+ * the adaptive softmax (a head of frequent words and clusters, tails in smaller dimensions).
  */
-export type LossType = 'ns' | 'hs' | 'nce' | 'sampled' | 'softmax' | 'dsoftmax';
-export const LOSS_TYPES = ['ns', 'hs', 'nce', 'sampled', 'softmax', 'dsoftmax'] as const satisfies readonly LossType[];
+export type LossType = 'ns' | 'hs' | 'nce' | 'sampled' | 'softmax' | 'dsoftmax' | 'adaptive';
+export const LOSS_TYPES = ['ns', 'hs', 'nce', 'sampled', 'softmax', 'dsoftmax', 'adaptive'] as const satisfies readonly LossType[];
 /** Losses that draw noise words from the unigram^0.75 table (`--negative` of them per prediction). */
 export const SAMPLING_LOSSES: readonly LossType[] = ['ns', 'nce', 'sampled'];
 /** Sampling losses whose scores are corrected by log(k·q(w)), the noise's expected count. */
@@ -61,6 +63,13 @@ export interface TrainOptions {
   mixture: number;
   /** dsoftmax only: the frequency bands, shares summing to 1. */
   bands: Band[];
+  /**
+   * adaptive only: the head's word count, then where each tail cluster ends (increasing, below
+   * the vocabulary size); absent, cut where the words reach 80% and 95% of the tokens.
+   */
+  cutoffs?: readonly number[];
+  /** adaptive only: tail i scores in dim / divValue^(i+1) dimensions. */
+  divValue: number;
   dim: number;
   /** Maximum distance to a context word; each position draws a reduced window in 1..window. */
   window: number;
@@ -116,6 +125,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   margin: 0,
   mixture: 1,
   bands: DEFAULT_BANDS as Band[],
+  divValue: DEFAULT_DIV_VALUE,
   dim: 100,
   window: 5,
   negative: 5,
@@ -176,6 +186,8 @@ function refuseOutOfPlace(loss: LossType, defined: Partial<TrainOptions>): void 
       throw new UserError('--mixture mixes softmaxes or sigsoftmaxes: give it with --activation exp or sig, not taylor');
     }
   }
+  if (defined.cutoffs !== undefined) only('cutoffs', ['adaptive']);
+  if (defined.divValue !== undefined) only('div-value', ['adaptive']);
   if (defined.negative !== undefined && defined.negative !== 0) only('negative', SAMPLING_LOSSES);
 }
 
@@ -229,6 +241,8 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   }
   requireInteger('mixture', options.mixture, 1, MAX_MIXTURE_COMPONENTS);
   if (options.loss === 'dsoftmax') validateBands(options.bands, options.dim);
+  if (options.cutoffs !== undefined) validateCutoffs(options.cutoffs);
+  requireNumber('div-value', options.divValue, 1, 1e6);
   requireInteger('min-count', options.minCount, 1);
   requireInteger('max-vocab', options.maxVocab, 0);
   requireNumber('sample', options.sample, 0, 1);
@@ -245,4 +259,23 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
     throw new UserError('--read-vocab needs the path of a vocabulary file');
   }
   return options;
+}
+
+/**
+ * Resolved options as if given by hand: without the loss-specific ones the loss does not read,
+ * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
+ */
+export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
+  const { hsTree, activation, taylorOrder, margin, bands, mixture, cutoffs, divValue, ...shared } = saved;
+  return {
+    ...shared,
+    ...(saved.loss === 'hs' ? { hsTree } : {}),
+    ...(EXACT_LOSSES.includes(saved.loss) ? { activation, margin } : {}),
+    // Checkpoints written before the Taylor order existed have none: the order was 2.
+    ...(EXACT_LOSSES.includes(saved.loss) && activation === 'taylor' ? { taylorOrder: taylorOrder ?? 2 } : {}),
+    ...(saved.loss === 'dsoftmax' ? { bands } : {}),
+    ...(saved.loss === 'adaptive' ? { cutoffs, divValue } : {}),
+    // Checkpoints and model files written before mixtures existed have none: the softmax was plain.
+    ...(mixture !== undefined && mixture > 1 ? { mixture } : {}),
+  };
 }

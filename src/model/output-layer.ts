@@ -1,3 +1,4 @@
+import { clusterOf, type AdaptiveLayout } from './adaptive-clusters.js';
 import type { BandLayout } from './bands.js';
 import type { CodeTree } from './code-tree.js';
 import { logSumExp, mixtureContexts, mixtureLogGates } from './mixture.js';
@@ -15,7 +16,7 @@ export interface OutputLayer {
   /** The Taylor softmax's order (activation taylor; 2 where absent). */
   taylorOrder?: number;
   dim: number;
-  /** Row j (stride floats apart): word j's output vector, or inner node j's for hs. */
+  /** Row j (stride floats apart): word j's output vector, or inner node j's for hs; adaptive: the block its layout describes. */
   weights: Float32Array;
   stride: number;
   /** hs: the code tree the rows belong to. */
@@ -24,6 +25,8 @@ export interface OutputLayer {
   bands?: BandLayout[];
   /** A mixture of softmaxes (softmax with K > 1): its K·dim projection rows, then its K gate rows (see mixture.ts). */
   mixture?: { components: number; rows: Float32Array };
+  /** adaptive: the head, the clusters, and where their rows and projections lie in `weights`. */
+  adaptive?: AdaptiveLayout;
 }
 
 /** The objective each loss minimises, as the report names it; the figure is its mean per prediction. */
@@ -39,6 +42,7 @@ export function describeObjective(loss: LossType, activation: Activation, margin
       ? `-log P(w) under a mixture of ${mixture} exact ${normaliser}es over the vocabulary${shifted}`
       : `-log P(w) under the exact ${normaliser} over the vocabulary${shifted}`;
     case 'dsoftmax': return `-log P(w) under the exact differentiated ${normaliser} over the vocabulary${shifted}`;
+    case 'adaptive': return '-log P(w) = -log p_head(w, or its cluster) - log p_cluster(w) (adaptive softmax)';
   }
 }
 
@@ -56,6 +60,11 @@ export function definesDistribution(loss: LossType): boolean {
 export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: number): number {
   const { weights, stride } = layer;
   if (layer.loss === 'ns') throw new RangeError('negative sampling does not define a distribution over the vocabulary');
+  if (layer.adaptive) {
+    const cluster = clusterOf(layer.adaptive, word);
+    const head = adaptiveHeadLogProbabilities(layer, h)[cluster < 0 ? word : layer.adaptive.shortlist + cluster];
+    return cluster < 0 ? head : head + adaptiveTailLogProbabilities(layer, h, cluster)[word - layer.adaptive.clusters[cluster].firstWord];
+  }
   if (layer.loss === 'hs') {
     const tree = layer.tree!;
     let logP = 0;
@@ -93,7 +102,38 @@ function logSoftmax(layer: OutputLayer, h: ArrayLike<number>, word: number): num
       logA[j] = activation === 'exp' ? z : activation === 'sig' ? z - softplus(-z) : Math.log(taylorActivation(z, layer.taylorOrder ?? 2));
     }
   }
-  return logA[word] - logSumExp(logA);
+  return logNormalise(logA)[word];
+}
+
+/** Log-activations made log-probabilities, in place: each less the log of their exp's sum. */
+export function logNormalise(logA: Float64Array): Float64Array {
+  const logZ = logSumExp(logA);
+  for (let j = 0; j < logA.length; j++) logA[j] -= logZ;
+  return logA;
+}
+
+/** Scores of `count` rows of `width` floats, `rowStride` apart from `first`, against x (float64). */
+function scoreRows(weights: Float32Array, first: number, rowStride: number, count: number, x: ArrayLike<number>, width: number): Float64Array {
+  const z = new Float64Array(count);
+  for (let j = 0; j < count; j++) {
+    let sum = 0;
+    for (let i = 0; i < width; i++) sum += x[i] * weights[first + j * rowStride + i];
+    z[j] = sum;
+  }
+  return z;
+}
+
+/** Adaptive softmax: ln p_head of each head entry (the shortlist's words, then one per cluster). */
+export function adaptiveHeadLogProbabilities(layer: OutputLayer, h: ArrayLike<number>): Float64Array {
+  const { shortlist, clusters } = layer.adaptive!;
+  return logNormalise(scoreRows(layer.weights, 0, layer.stride, shortlist + clusters.length, h, layer.dim));
+}
+
+/** Adaptive softmax: ln p(w | cluster) of each word of the cluster, scored against h projected into it. */
+export function adaptiveTailLogProbabilities(layer: OutputLayer, h: ArrayLike<number>, cluster: number): Float64Array {
+  const c = layer.adaptive!.clusters[cluster];
+  const projected = scoreRows(layer.weights, c.projection, layer.stride, c.dim, h, layer.dim);
+  return logNormalise(scoreRows(layer.weights, c.rows, c.stride, c.endWord - c.firstWord, projected, c.dim));
 }
 
 /** Σ_{k≤n} z^k/k!, the Taylor softmax's activation (positive for even n). */

@@ -32,6 +32,7 @@ export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation'
     case 'ns': return 'negative sampling scores normalised as a softmax over the vocabulary (gensim\'s predict_output_word); ns does not train a distribution';
     case 'nce': return 'noise-contrastive estimation: exp(score) normalised over the vocabulary';
     case 'sampled': return 'sampled softmax: exp(score) normalised over the vocabulary';
+    case 'adaptive': return 'adaptive softmax: the head\'s probability of the word, or of its cluster times the word\'s within the cluster';
     default: {
       const name = { exp: 'softmax', sig: 'sigsoftmax', taylor: `Taylor softmax of order ${options.taylorOrder ?? 2}` }[options.activation];
       const mixture = options.mixture ?? 1;

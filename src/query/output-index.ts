@@ -17,7 +17,8 @@ const TUNING_CONTEXTS = 200;
  * inner-product space over the output rows (the index `w2v index` builds over the input vectors,
  * in the other space), then the candidates rescored exactly. It ranks by score, which orders the
  * probabilities for exp and sig activations and for nce, sampled and ns, and for dsoftmax too (a
- * band's row is zero outside its block). It does not serve hs (a tree, searched exactly) nor the
+ * band's row is zero outside its block). It does not serve hs (a tree, searched exactly), the
+ * adaptive softmax (its tail rows live in smaller, projected spaces), nor the
  * Taylor softmax, whose 1 + z + z²/2 grows again below z = −1, so it does not rank by the score.
  * It gives the ranking, not the normaliser: probabilities need the full pass.
  */
@@ -31,6 +32,7 @@ export class OutputIndex {
   static build(layer: OutputLayer, words: readonly string[], params: { M?: number; efConstruction?: number } = {}, onProgress?: IndexBuildProgress): OutputIndex {
     if (layer.loss === 'hs') throw new RangeError('hierarchical softmax is searched on its tree, not by inner product');
     if (layer.mixture) throw new RangeError(`a mixture of ${layer.mixture.components} softmaxes is not one inner product with the output rows: search it exactly`);
+    if (layer.adaptive) throw new RangeError('the adaptive softmax scores its tails in other dimensions than its head, so no one inner-product index holds it: search it exactly');
     if ((layer.loss === 'softmax' || layer.loss === 'dsoftmax') && layer.activation === 'taylor') {
       throw new RangeError('the Taylor softmax is not monotone in the score: search it exactly');
     }

@@ -2,7 +2,7 @@ import type { BandLayout } from '../model/bands.js';
 import { singleBand } from '../model/bands.js';
 import { logSumExp, mixtureContexts, mixtureLogGates } from '../model/mixture.js';
 import { EXACT_LOSSES } from '../model/options.js';
-import { taylorActivation, type OutputLayer } from '../model/output-layer.js';
+import { adaptiveHeadLogProbabilities, adaptiveTailLogProbabilities, logNormalise, taylorActivation, type OutputLayer } from '../model/output-layer.js';
 import { DotKernel } from './dot-kernel.js';
 
 /** One predicted word: its row, and its probability under the model's output layer. */
@@ -14,7 +14,7 @@ export interface ScoredWord {
 export interface OutputSearchResult {
   /** The k most probable words, most probable first. */
   top: ScoredWord[];
-  /** hs: inner nodes whose decision was computed; the others: words scored. */
+  /** hs: inner nodes whose decision was computed; the others: words (and adaptive: head entries) scored. */
   scored: number;
 }
 
@@ -83,6 +83,10 @@ function treeChildren(layer: OutputLayer, vocabSize: number): TreeChildren {
  *    of dot products per band (dsoftmax scores each band against its block of the input only),
  *    the activation, a float64 log-sum-exp, and a partial selection; a mixture makes that pass
  *    once per component and sums the components' probabilities, weighted by their gates.
+ *  - adaptive: the head's scan, then each cluster's scan, likeliest cluster first, each word's
+ *    log-probability its cluster's head entry plus its own within the cluster. A word's
+ *    probability is at most its cluster's, so a cluster whose head entry cannot beat the k-th
+ *    best word found so far is not scanned.
  */
 export class OutputSearch {
   private readonly bands: BandLayout[];
@@ -95,7 +99,7 @@ export class OutputSearch {
     this.bands = layer.bands ?? singleBand(vocabSize, layer.dim);
     if (layer.loss === 'hs') {
       this.tree = treeChildren(layer, vocabSize);
-    } else {
+    } else if (!layer.adaptive) {
       for (const band of this.bands) {
         const rows = band.endWord - band.firstWord;
         const block = new Float32Array(rows * band.dims);
@@ -138,24 +142,27 @@ export class OutputSearch {
 
   /** ln P(w | h) of every word (not for hs, where the search below avoids the full pass). */
   logProbabilities(h: ArrayLike<number>): Float64Array {
-    const { mixture, dim, stride } = this.layer;
-    if (!mixture) return this.logSoftmax(h);
+    const { mixture, adaptive, dim, stride } = this.layer;
+    if (adaptive) {
+      const { shortlist, clusters } = adaptive;
+      const head = adaptiveHeadLogProbabilities(this.layer, h);
+      const out = new Float64Array(this.vocabSize);
+      out.set(head.subarray(0, shortlist));
+      clusters.forEach((c, i) => {
+        const tail = adaptiveTailLogProbabilities(this.layer, h, i);
+        for (let j = 0; j < tail.length; j++) out[c.firstWord + j] = head[shortlist + i] + tail[j];
+      });
+      return out;
+    }
+    if (!mixture) return logNormalise(this.logActivations(h));
     // A mixture: log Σ_k π_k p_k(w), one pass over the rows per component's context tanh(P_k h).
     const logGates = mixtureLogGates(mixture.rows, mixture.components, dim, stride, h);
     const parts = mixtureContexts(mixture.rows, mixture.components, dim, stride, h).map((context, k) => {
-      const logP = this.logSoftmax(context);
+      const logP = logNormalise(this.logActivations(context));
       for (let j = 0; j < logP.length; j++) logP[j] += logGates[k];
       return logP;
     });
     return Float64Array.from({ length: this.vocabSize }, (_, j) => logSumExp(parts.map((logP) => logP[j])));
-  }
-
-  /** ln of every word's activation, normalised over the vocabulary. */
-  private logSoftmax(h: ArrayLike<number>): Float64Array {
-    const logA = this.logActivations(h);
-    const logZ = logSumExp(logA);
-    for (let j = 0; j < logA.length; j++) logA[j] -= logZ;
-    return logA;
   }
 
   /** The k most probable words given input h, with their exact log-probabilities. */
@@ -165,9 +172,29 @@ export class OutputSearch {
       const scored = this.searchTree(h, best);
       return { top: best.asLogProbabilities(), scored };
     }
+    if (this.layer.adaptive) {
+      const scored = this.searchClusters(h, best);
+      return { top: best.asLogProbabilities(), scored };
+    }
     const logP = this.logProbabilities(h);
     for (let j = 0; j < logP.length; j++) best.offer(j, logP[j]);
     return { top: best.asLogProbabilities(), scored: this.vocabSize };
+  }
+
+  private searchClusters(h: ArrayLike<number>, best: TopK): number {
+    const { shortlist, clusters } = this.layer.adaptive!;
+    const head = adaptiveHeadLogProbabilities(this.layer, h);
+    for (let j = 0; j < shortlist; j++) best.offer(j, head[j]);
+    let scored = head.length;
+    const order = clusters.map((_, i) => i).sort((a, b) => head[shortlist + b] - head[shortlist + a]);
+    for (const i of order) {
+      const logCluster = head[shortlist + i];
+      if (logCluster <= best.threshold) break;
+      const tail = adaptiveTailLogProbabilities(this.layer, h, i);
+      for (let j = 0; j < tail.length; j++) best.offer(clusters[i].firstWord + j, logCluster + tail[j]);
+      scored += tail.length;
+    }
+    return scored;
   }
 
   private searchTree(h: ArrayLike<number>, best: TopK): number {

@@ -1,6 +1,7 @@
 import { UserError } from '../base/errors.js';
 import { float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
 import type { TrainOptions } from '../model/options.js';
+import type { ContinuedSummary } from './continued-model.js';
 import type { InitialVectorsSummary } from './initial-vectors.js';
 import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
 
@@ -9,7 +10,7 @@ import type { CompletedTasks, SchedulePlan } from './training-schedule.js';
  *
  * The file is framed as src/base/framed-file.ts describes, with the magic "W2VCKPT\0", a JSON
  * {@link CheckpointHeader}, and as payload the input layer (vocabSize × stride float32), then the
- * output block (outputRows × stride: the output layer, then a mixture's rows), and nothing after. Every field is checked on load, so a
+ * output layer (layout.outputFloats float32, vocabSize × stride where absent), and nothing after. Every field is checked on load, so a
  * truncated, mutated or foreign file is refused with one line naming it rather than trained on.
  */
 export const CHECKPOINT_VERSION = 1;
@@ -47,10 +48,12 @@ export interface CheckpointHeader {
   epochs: EpochTotals[];
   /** Checkpoints this run was resumed from, oldest first. */
   resumedFrom: string[];
-  /** outputRows: the output block's rows, a mixture's after the vocabulary's (absent: vocabSize, as before mixtures). */
-  layout: { vocabSize: number; dim: number; stride: number; outputRows?: number };
+  /** outputFloats: the output block's length where it is not vocabSize × stride (adaptive); absent in older checkpoints. */
+  layout: { vocabSize: number; dim: number; stride: number; outputFloats?: number };
   /** The pretrained vectors the run started from, for the reports of the runs that resume it. */
   initVectors?: InitialVectorsSummary;
+  /** The model the run trained on: its vocabulary, merged, is the checkpoint's, which a resumed run keeps. */
+  continued?: ContinuedSummary;
 }
 
 export interface Checkpoint {
@@ -73,16 +76,16 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   const { header, payload } = await readFramedFile(file, CHECKPOINT_FILE, refuse, (parsed) => {
     checkHeader(parsed as CheckpointHeader, refuse);
     const { layout } = parsed as CheckpointHeader;
-    return (layout.vocabSize + outputRowsOf(layout)) * layout.stride * 4;
+    return (layout.vocabSize * layout.stride + outputFloatsOf(layout)) * 4;
   });
   const checked = header as CheckpointHeader;
   if (checked.plan.pieceWords === 0) checked.plan.pieceWords = Infinity;
   const floats = checked.layout.vocabSize * checked.layout.stride;
-  return { header: checked, input: float32At(payload, 0, floats), output: float32At(payload, floats * 4, outputRowsOf(checked.layout) * checked.layout.stride) };
+  return { header: checked, input: float32At(payload, 0, floats), output: float32At(payload, floats * 4, outputFloatsOf(checked.layout)) };
 }
 
-function outputRowsOf(layout: CheckpointHeader['layout']): number {
-  return layout.outputRows ?? layout.vocabSize;
+function outputFloatsOf(layout: CheckpointHeader['layout']): number {
+  return layout.outputFloats ?? layout.vocabSize * layout.stride;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -98,8 +101,8 @@ function checkHeader(header: CheckpointHeader, refuse: (why: string) => Error): 
   if (header.options === null || typeof header.options !== 'object') fail('options');
   const { layout, vocabulary, plan, completed, corpus } = header;
   if (!layout || !isCount(layout.vocabSize) || !isCount(layout.dim) || !isCount(layout.stride) || layout.stride < layout.dim || layout.dim < 1) fail('layout');
-  if (layout.outputRows !== undefined && (!isCount(layout.outputRows) || layout.outputRows < layout.vocabSize)) fail('layout');
-  if ((layout.vocabSize + outputRowsOf(layout)) * layout.stride * 4 > Number.MAX_SAFE_INTEGER) fail('layout');
+  if (layout.vocabSize * layout.stride * 8 > Number.MAX_SAFE_INTEGER) fail('layout');
+  if (layout.outputFloats !== undefined && (!isCount(layout.outputFloats) || layout.outputFloats * 4 > Number.MAX_SAFE_INTEGER)) fail('layout');
   if (!vocabulary || !Array.isArray(vocabulary.words) || !Array.isArray(vocabulary.counts)) fail('vocabulary');
   if (vocabulary.words.length !== layout.vocabSize || vocabulary.counts.length !== layout.vocabSize) fail('vocabulary (its size differs from the layout)');
   if (!vocabulary.words.every((w) => typeof w === 'string') || !vocabulary.counts.every(isCount)) fail('vocabulary');
@@ -115,4 +118,6 @@ function checkHeader(header: CheckpointHeader, refuse: (why: string) => Error): 
   if (!Array.isArray(header.resumedFrom) || !header.resumedFrom.every((p) => typeof p === 'string')) fail('resume history');
   const init = header.initVectors;
   if (init !== undefined && (!init || typeof init.source !== 'string' || !isCount(init.words) || !isCount(init.found))) fail('pretrained start');
+  const on = header.continued;
+  if (on !== undefined && (!on || typeof on.source !== 'string' || !isCount(on.known) || !isCount(on.knownInText) || !isCount(on.joined))) fail('model trained on');
 }

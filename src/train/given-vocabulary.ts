@@ -15,11 +15,15 @@ export interface GivenVocabulary {
  * not change the model halfway. Without `readVocab` the corpus is counted (undefined).
  */
 export async function givenVocabulary(options: TrainOptions, resumed?: { checkpoint: Checkpoint }): Promise<GivenVocabulary | undefined> {
+  // A run that trained a model on keeps the merged vocabulary its checkpoint holds.
+  if (resumed?.checkpoint.header.continued) return vocabularyOfCheckpoint(resumed.checkpoint);
   if (options.readVocab === undefined) return undefined;
-  if (resumed) {
-    const { words, counts } = resumed.checkpoint.header.vocabulary;
-    return { vocabulary: { words, counts: Float64Array.from(counts), totalCount: counts.reduce((a, b) => a + b, 0) } };
-  }
+  if (resumed) return vocabularyOfCheckpoint(resumed.checkpoint);
   const file = await readVocabularyFile(options.readVocab);
   return { vocabulary: vocabularyOf(options.readVocab, file, options.minCount, options.maxVocab), sentenceEnds: file.sentenceEnds };
+}
+
+function vocabularyOfCheckpoint(checkpoint: Checkpoint): GivenVocabulary {
+  const { words, counts } = checkpoint.header.vocabulary;
+  return { vocabulary: { words, counts: Float64Array.from(counts), totalCount: counts.reduce((a, b) => a + b, 0) } };
 }

@@ -2,28 +2,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Checkpoint, CorpusFileStamp } from './checkpoint.js';
 import { UserError } from '../base/errors.js';
-import { EXACT_LOSSES, type TrainOptions } from '../model/options.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 
-// What a resumed run must match: the options it was started with, and the same corpus.
-
-/**
- * Resolved options as if given by hand: without the loss-specific ones the loss does not read,
- * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
- */
-export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
-  const { hsTree, activation, taylorOrder, margin, bands, mixture, ...shared } = saved;
-  return {
-    ...shared,
-    ...(saved.loss === 'hs' ? { hsTree } : {}),
-    ...(EXACT_LOSSES.includes(saved.loss) ? { activation, margin } : {}),
-    // Checkpoints written before the Taylor order existed have none: the order was 2.
-    ...(EXACT_LOSSES.includes(saved.loss) && activation === 'taylor' ? { taylorOrder: taylorOrder ?? 2 } : {}),
-    ...(saved.loss === 'dsoftmax' ? { bands } : {}),
-    // Checkpoints written before mixtures existed have none: the softmax was plain.
-    ...(mixture !== undefined && mixture > 1 ? { mixture } : {}),
-  };
-}
+// What a resumed run must match: the same corpus (its options are the checkpoint's).
 
 /** Each corpus file's path, size and modification time, as a checkpoint records them. */
 export async function stampCorpusFiles(files: string[]): Promise<CorpusFileStamp[]> {

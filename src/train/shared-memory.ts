@@ -1,11 +1,12 @@
 import { UserError } from '../base/errors.js';
+import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
 import type { AliasTable } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { mixtureRowCount } from '../model/mixture.js';
 import { CORRECTED_LOSSES, EXACT_LOSSES, SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from '../model/options.js';
 import {
-  ActivationId, BAND_FIELDS, EXP_TABLE_SIZE, FLAG_CBOW, FLAG_SHARED_NEGATIVES, HEADER_BYTES, HeaderField, LossId, MAX_EXP, SlotField,
+  ActivationId, ADAPTIVE_CLUSTER_FIELDS, BAND_FIELDS, EXP_TABLE_SIZE, FLAG_CBOW, FLAG_SHARED_NEGATIVES, HEADER_BYTES, HeaderField, LossId, MAX_EXP, SlotField,
 } from '../kernel/layout.js';
 
 /** The kernel's ids, checked to cover every output layer and activation that the options offer. */
@@ -45,9 +46,14 @@ export interface PrivateRows {
 /** hs: the top levels of the tree (rows are numbered from the root down), merged every 128 predictions. */
 export const HS_PRIVATE_ROWS = 63;
 
-export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'mixture' | 'dim'>): PrivateRows {
-  // A mixture's projections and gates follow the output rows and are written by every prediction too.
-  if (EXACT_LOSSES.includes(shape.loss)) return { first: 0, rows: outputRowCount(shape), syncEvery: 32 };
+export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'dim'> & Partial<Pick<ModelShape, 'mixture' | 'adaptive'>>): PrivateRows {
+  // The whole output block. Exact softmax: every prediction writes every row, a mixture's
+  // projections and gates after the output rows too. Adaptive: every prediction writes every head
+  // row, and a prediction of a tail word writes its cluster's projection and every row of the
+  // cluster (a softmax over it), so each part is as hot as the exact softmax's rows are, for the
+  // share of predictions that reach it; the block is smaller than the exact softmax's V rows, so
+  // the copy and its merges are too.
+  if (EXACT_LOSSES.includes(shape.loss) || shape.loss === 'adaptive') return { first: 0, rows: outputFloats(shape) / paddedStride(shape.dim), syncEvery: 32 };
   if (shape.loss === 'hs') {
     // Inner nodes are rows 0..V-2, the root the last.
     const rows = Math.min(HS_PRIVATE_ROWS, Math.max(0, shape.vocabSize - 1));
@@ -79,6 +85,8 @@ export interface ModelShape {
   huffmanCodeTotal: number;
   /** Bands of the exact softmax losses (one for softmax), else empty. */
   bands: BandLayout[];
+  /** The adaptive softmax's head and clusters (adaptive only). */
+  adaptive?: AdaptiveLayout;
   /** Capacity of each slot's token buffer: the longest chunk, sentence marks included. */
   chunkCapacity: number;
   slots: number;
@@ -89,8 +97,10 @@ export interface MemoryLayout {
   stride: number;
   header: number;
   inputWeights: number;
-  /** The V output rows, then a mixture's rows (see mixtureRowCount). */
+  /** The output block: the V output rows, then a mixture's rows; or the adaptive softmax's block. */
   outputWeights: number;
+  /** Floats of the output block (see outputFloats). */
+  outputFloats: number;
   keepProbability: number;
   aliasProbability: number;
   aliasIndex: number;
@@ -101,6 +111,7 @@ export interface MemoryLayout {
   lossTable: number;
   noiseLog: number;
   bands: number;
+  adaptiveClusters: number;
   slots: number[];
   slotTokens: number[];
   totalBytes: number;
@@ -121,20 +132,33 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
-/** Rows of the output block: one per word (or inner node), then a mixture's projections and gates. */
-export function outputRowCount(shape: Pick<ModelShape, 'vocabSize' | 'mixture' | 'dim'>): number {
-  return shape.vocabSize + mixtureRowCount(shape.mixture, shape.dim);
-}
-
 /**
  * Scores one prediction keeps at once: every word (exact softmax; every word of every component
  * for a mixture, whose steps need all components' probabilities first), the target and its
- * proposals (sampled).
+ * proposals (sampled), the head's entries or the largest cluster's words (adaptive).
  */
-export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative' | 'mixture'>): number {
+export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative' | 'mixture' | 'adaptive'>): number {
   if (EXACT_LOSSES.includes(shape.loss)) return shape.mixture * paddedStride(shape.vocabSize);
   if (shape.loss === 'sampled') return paddedStride(shape.negative + 1);
+  if (shape.loss === 'adaptive') {
+    const { shortlist, clusters } = shape.adaptive!;
+    return paddedStride(Math.max(shortlist + clusters.length, ...clusters.map((c) => c.endWord - c.firstWord)));
+  }
   return 0;
+}
+
+/**
+ * Floats of the output block: a row per word (or inner node), then a mixture's projections and
+ * gates (see mixtureRowCount); or the adaptive softmax's head, projections and tails.
+ */
+export function outputFloats(shape: Pick<ModelShape, 'vocabSize' | 'dim'> & Partial<Pick<ModelShape, 'mixture' | 'adaptive'>>): number {
+  if (shape.adaptive) return shape.adaptive.floats;
+  return (shape.vocabSize + mixtureRowCount(shape.mixture ?? 1, shape.dim)) * paddedStride(shape.dim);
+}
+
+/** The adaptive softmax's projected input and its step: floats of the widest cluster's rows. */
+function projectedFloats(shape: ModelShape): number {
+  return Math.max(0, ...(shape.adaptive?.clusters.map((c) => c.stride) ?? []));
 }
 
 /** A worker's copy of its private rows (and as much again for their snapshot). */
@@ -152,7 +176,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const a = new Allocator();
   const header = a.take(HEADER_BYTES);
   const inputWeights = a.take(V * stride * 4);
-  const outputWeights = a.take(outputRowCount(shape) * stride * 4);
+  const outputWeights = a.take(outputFloats(shape) * 4);
   const keepProbability = a.take(V * 4);
   const aliasProbability = a.take(sampling ? V * 4 : 0);
   const aliasIndex = a.take(sampling ? V * 4 : 0);
@@ -163,10 +187,11 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const lossTable = a.take(EXP_TABLE_SIZE * 4);
   const noiseLog = a.take(corrected ? V * 4 : 0);
   const bands = a.take(shape.bands.length * BAND_FIELDS * 4);
+  const adaptiveClusters = a.take((shape.adaptive?.clusters.length ?? 0) * ADAPTIVE_CLUSTER_FIELDS * 4);
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(slotBytes(stride, shape, scores, outputCopyBytes(shape)).total));
+    slots.push(a.take(slotBytes(stride, shape, scores, outputCopyBytes(shape), projectedFloats(shape)).total));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -179,13 +204,13 @@ export function planLayout(shape: ModelShape): MemoryLayout {
     );
   }
   return {
-    shape, stride, header, inputWeights, outputWeights, keepProbability, aliasProbability, aliasIndex,
-    huffmanOffsets, huffmanCodes, huffmanPoints, sigmoidTable, lossTable, noiseLog, bands, slots, slotTokens, totalBytes, pages,
+    shape, stride, header, inputWeights, outputWeights, outputFloats: outputFloats(shape), keepProbability, aliasProbability, aliasIndex,
+    huffmanOffsets, huffmanCodes, huffmanPoints, sigmoidTable, lossTable, noiseLog, bands, adaptiveClusters, slots, slotTokens, totalBytes, pages,
   };
 }
 
 /** Offsets of a slot's buffers from its start; each 16-byte aligned, for f32x4 loads. */
-function slotBytes(stride: number, shape: Pick<ModelShape, 'maxSentenceLength' | 'negative' | 'mixture'>, scores: number, copyBytes: number) {
+function slotBytes(stride: number, shape: Pick<ModelShape, 'maxSentenceLength' | 'negative' | 'mixture'>, scores: number, copyBytes: number, projected: number) {
   const hidden = SLOT_HEADER_BYTES;
   const hiddenError = hidden + stride * 4;
   const sentence = hiddenError + stride * 4;
@@ -194,13 +219,19 @@ function slotBytes(stride: number, shape: Pick<ModelShape, 'maxSentenceLength' |
   const activations = scoreAt + scores * 4;
   const outputCopy = align16(activations + scores * 4);
   const outputSnapshot = outputCopy + copyBytes;
+  // The adaptive softmax's projected input and its step (projected floats each).
+  const projectedAt = outputSnapshot + copyBytes;
+  const projectedError = projectedAt + projected * 4;
   // A mixture's K contexts and their errors (stride floats each), and its K gates, normalisers and log p_k(w) (f64).
   const components = shape.mixture > 1 ? shape.mixture : 0;
-  const mixtureContexts = outputSnapshot + copyBytes;
+  const mixtureContexts = projectedError + projected * 4;
   const mixtureErrors = mixtureContexts + components * stride * 4;
   const mixtureGates = mixtureErrors + components * stride * 4;
   const total = mixtureGates + components * 3 * 8;
-  return { hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, mixtureContexts, mixtureErrors, mixtureGates, total };
+  return {
+    hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, projected: projectedAt, projectedError,
+    mixtureContexts, mixtureErrors, mixtureGates, total,
+  };
 }
 
 export interface ModelTables {
@@ -245,6 +276,9 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.copyRows, privateRows.rows);
   set(HeaderField.taylorOrder, shape.taylorOrder);
   set(HeaderField.mixtureComponents, shape.mixture);
+  set(HeaderField.adaptiveClusters, layout.adaptiveClusters);
+  set(HeaderField.adaptiveClusterCount, shape.adaptive?.clusters.length ?? 0);
+  set(HeaderField.adaptiveShortlist, shape.adaptive?.shortlist ?? 0);
   set(HeaderField.inputWeights, layout.inputWeights);
   set(HeaderField.outputWeights, layout.outputWeights);
   set(HeaderField.keepProbability, layout.keepProbability);
@@ -278,8 +312,13 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     // The kernels work in whole lanes: a block's first lane and lane count.
     bandTable.set([band.firstWord, band.endWord, band.dimOffset / 4, Math.ceil((band.dimOffset + band.dims) / 4) - band.dimOffset / 4], b * BAND_FIELDS);
   });
+  shape.adaptive?.clusters.forEach((c, i) => {
+    // Offsets in bytes from the start of the output block (or of a worker's copy of it).
+    const fields = [c.firstWord, c.endWord, c.stride / 4, c.dim, c.projection * 4, c.rows * 4];
+    new Uint32Array(buffer, layout.adaptiveClusters, shape.adaptive!.clusters.length * ADAPTIVE_CLUSTER_FIELDS).set(fields, i * ADAPTIVE_CLUSTER_FIELDS);
+  });
   writeSigmoidTables(buffer, layout);
-  const within = slotBytes(layout.stride, shape, scoreCapacity(shape), outputCopyBytes(shape));
+  const within = slotBytes(layout.stride, shape, scoreCapacity(shape), outputCopyBytes(shape), projectedFloats(shape));
   for (let i = 0; i < layout.slots.length; i++) {
     const slot = layout.slots[i];
     const fields = new Uint32Array(buffer, slot, SLOT_HEADER_BYTES / 4);
@@ -293,6 +332,8 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     const copies = outputCopyBytes(shape) > 0;
     fields[SlotField.outputCopy / 4] = copies ? slot + within.outputCopy : 0;
     fields[SlotField.outputSnapshot / 4] = copies ? slot + within.outputSnapshot : 0;
+    fields[SlotField.projected / 4] = slot + within.projected;
+    fields[SlotField.projectedError / 4] = slot + within.projectedError;
     const mixture = shape.mixture > 1;
     fields[SlotField.mixtureContexts / 4] = mixture ? slot + within.mixtureContexts : 0;
     fields[SlotField.mixtureErrors / 4] = mixture ? slot + within.mixtureErrors : 0;

@@ -9,18 +9,17 @@ import { resolveCorpusFiles } from '../corpus/corpus-files.js';
 import { encodeCorpus } from '../corpus/encoded-corpus.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { chooseKernel } from '../kernel/wasm.js';
-import { deriveSeed } from '../base/random.js';
 import { meanCodeLength } from '../model/code-tree.js';
-import { initialiseMixture } from '../model/mixture.js';
-import { EXACT_LOSSES, resolveTrainOptions, type TrainOptions } from '../model/options.js';
+import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
+import { EXACT_LOSSES, givenOptions, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import { describeObjective, type OutputLayer } from '../model/output-layer.js';
 import { writeVocabularyFile } from '../corpus/vocabulary-file.js';
 import { CHECKPOINT_VERSION, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { givenVocabulary } from './given-vocabulary.js';
+import { applyContinuedModel, continuedOptions, type ContinuedSummary } from './continued-model.js';
 import { applyInitialVectors, checkInitialDimension, type InitialVectorsSummary } from './initial-vectors.js';
-import { createModel, initialiseInputWeights } from './model-memory.js';
-import { outputRowCount } from './shared-memory.js';
-import { checkCorpusStamps, checkSameVocabulary, givenOptions, stampCorpusFiles } from './resume-checks.js';
+import { createModel, initialiseInputWeights, initialiseOutputWeights } from './model-memory.js';
+import { checkCorpusStamps, checkSameVocabulary, stampCorpusFiles } from './resume-checks.js';
 import { runEpochs, type ScheduleState } from './scheduler.js';
 import type { TrainingControl, TrainingObserver } from './training-callbacks.js';
 import { epochReport, type TrainingReport } from './training-report.js';
@@ -49,7 +48,7 @@ export async function trainEmbeddings(
   observer: TrainingObserver = {},
   control: TrainingControl = {},
 ): Promise<TrainedModel> {
-  const options = resolveTrainOptions(partialOptions);
+  const options = control.continued ? continuedOptions(control.continued, partialOptions) : resolveTrainOptions(partialOptions);
   const files = await resolveCorpusFiles(inputs);
   return train(files, options, observer, control);
 }
@@ -88,11 +87,15 @@ async function train(
   const corpusInputs = files.map((file) => ({ name: 'the corpus file', path: file }));
   const vocabularyInput = options.readVocab !== undefined && !resumed ? [{ name: 'the --read-vocab file', path: options.readVocab }] : [];
   const vectorsInput = control.initialVectors ? [{ name: 'the --init-vectors file', path: control.initialVectors.source }] : [];
+  if (control.continued) vectorsInput.push({ name: 'the --init model', path: control.continued.source });
   const vocabularyOutput = control.saveVocabulary !== undefined ? [{ name: '--save-vocab', path: control.saveVocabulary }] : [];
   await refuseOverwritingInputs([...corpusInputs, ...vocabularyInput, ...vectorsInput], [...(control.outputs ?? []), ...checkpointOutput, ...vocabularyOutput]);
   if (control.initialVectors) {
     if (resumed) throw new UserError(`--init-vectors cannot be given with --resume: the checkpoint holds the weights; drop it`);
     checkInitialDimension(control.initialVectors, options.dim);
+  }
+  if (control.continued && (resumed || control.initialVectors)) {
+    throw new UserError(`--init cannot be given with ${resumed ? '--resume: the checkpoint holds the weights' : '--init-vectors: the model holds the vectors'}; drop one`);
   }
   const given = await givenVocabulary(options, resumed);
   const kernelChoice = chooseKernel(options.kernel);
@@ -113,6 +116,11 @@ async function train(
       // Reading uses as many threads as training will.
       readers: options.workers,
       vocabulary: given?.vocabulary,
+      extend: control.continued && {
+        words: [...control.continued.words],
+        counts: Float64Array.from(control.continued.counts),
+        totalCount: control.continued.counts.reduce((a, b) => a + b, 0),
+      },
       onProgress: observer.onReadProgress,
     });
     if (resumed) checkSameVocabulary(resumed, corpus);
@@ -123,27 +131,26 @@ async function train(
     const plan = resumed ? resumed.checkpoint.header.plan : planSchedule(corpus.trainingWords, options);
     // A thread per task at most: on a corpus of a few tasks, more would only take time to start.
     const workers = Math.max(1, countTasks(corpus, plan, options.workers));
-    const { layout, memory, tree, bands } = createModel(corpus, options, workers);
+    const { layout, memory, tree, bands, adaptive } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
-    // The output rows, and after them a mixture's projections and gates: checkpoints keep the whole block.
-    const outputRows = outputRowCount(layout.shape);
-    const outputBlock = new Float32Array(memory.buffer, layout.outputWeights, outputRows * layout.stride);
-    const output = outputBlock.subarray(0, rows);
-    const mixtureRows = outputBlock.subarray(rows);
+    // The whole output block (checkpoints keep it): the output rows, then a mixture's projections
+    // and gates; or the adaptive softmax's head, projections and tails.
+    const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
     const saved = resumed?.checkpoint;
-    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== outputBlock.length)) {
+    if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== layout.outputFloats)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
     const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder, options.mixture);
     observer.onPhase?.(
       'train',
-      `training ${options.model}/${lossLabel(options)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
+      `training ${options.model}/${lossLabel(options, adaptive)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
         (resumed ? `, resumed from ${resumed.path}` : ''),
     );
     const resumedFrom = resumed ? [...resumed.checkpoint.header.resumedFrom, resumed.path] : [];
     // Filled in with the weights below, before any task (and so any checkpoint) can run.
     let initVectors: InitialVectorsSummary | undefined = resumed?.checkpoint.header.initVectors;
+    let continued: ContinuedSummary | undefined = resumed?.checkpoint.header.continued;
     const saveCheckpoint = control.checkpoint
       ? (state: ScheduleState) =>
           writeCheckpoint(control.checkpoint!.path, {
@@ -159,12 +166,13 @@ async function train(
               trainSeconds: state.trainSeconds,
               epochs: state.epochs,
               resumedFrom,
-              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputRows },
+              layout: { vocabSize: corpus.vocabulary.words.length, dim: options.dim, stride: layout.stride, outputFloats: layout.outputFloats },
               ...(initVectors ? { initVectors } : {}),
+              ...(continued ? { continued } : {}),
             },
             // Copies taken while no task runs, so training may go on while they are written.
             input: input.slice(),
-            output: outputBlock.slice(),
+            output: output.slice(),
           })
       : undefined;
     // The workers start (a thread each, the kernel instantiated: tens of milliseconds) while this
@@ -174,11 +182,12 @@ async function train(
     try {
       if (saved) {
         input.set(saved.input);
-        outputBlock.set(saved.output);
+        output.set(saved.output);
       } else {
         initialiseInputWeights(input, layout.stride, options);
-        if (options.mixture > 1) initialiseMixture(mixtureRows, options.mixture, options.dim, layout.stride, deriveSeed(options.seed, 0x313c));
+        initialiseOutputWeights(output, layout.stride, options, adaptive);
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
+        if (control.continued) continued = applyContinuedModel(input, output, layout.stride, { vocabulary: corpus.vocabulary, knownIds: corpus.knownIds! }, tree, control.continued);
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
         stop: control.stop,
@@ -216,6 +225,7 @@ async function train(
       ...(run.stopped ? { stopped: { checkpoint: control.checkpoint?.path } } : {}),
       ...(control.saveVocabulary !== undefined ? { savedVocabulary: control.saveVocabulary } : {}),
       ...(initVectors ? { initVectors } : {}),
+      ...(continued ? { continued } : {}),
     };
     return {
       vocabulary: corpus.vocabulary,
@@ -227,11 +237,13 @@ async function train(
         activation: options.activation,
         taylorOrder: options.taylorOrder,
         dim: options.dim,
-        weights: output,
+        // A mixture's rows are its own part of the layer.
+        weights: options.mixture > 1 ? output.subarray(0, rows) : output,
         stride: layout.stride,
         tree,
         bands: bands.length > 0 ? bands : undefined,
-        mixture: options.mixture > 1 ? { components: options.mixture, rows: mixtureRows } : undefined,
+        mixture: options.mixture > 1 ? { components: options.mixture, rows: output.subarray(rows) } : undefined,
+        adaptive,
       },
       report,
     };
@@ -242,13 +254,18 @@ async function train(
 }
 
 /** `hs`, `hs (balanced)`, `softmax (taylor, margin 0.5)`, …: the loss with the options that shape it. */
-function lossLabel(options: TrainOptions): string {
+function lossLabel(options: TrainOptions, adaptive?: AdaptiveLayout): string {
   const details: string[] = [];
   if (options.loss === 'hs' && options.hsTree !== 'huffman') details.push(options.hsTree);
   if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
     if (options.mixture > 1) details.push(`mixture of ${options.mixture}`);
+  }
+  if (adaptive) {
+    const cutoffs = [adaptive.shortlist, ...adaptive.clusters.slice(0, -1).map((c) => c.endWord)].slice(0, adaptive.clusters.length);
+    const dims = adaptive.clusters.map((c) => c.dim).join(',');
+    details.push(`cutoffs ${cutoffs.join(',') || 'none'}${options.cutoffs ? '' : ' by frequency'}, tail dims ${dims || 'none'}`);
   }
   return details.length > 0 ? `${options.loss} (${details.join(', ')})` : options.loss;
 }

@@ -1,5 +1,6 @@
 import type { NamedPath } from '../base/overwrite-guard.js';
 import type { ReadProgress } from '../corpus/encoded-corpus.js';
+import type { ContinuedModel } from './continued-model.js';
 import type { InitialVectors } from './initial-vectors.js';
 
 export interface TrainingProgress {
@@ -43,5 +44,7 @@ export interface TrainingControl {
   saveVocabulary?: string;
   /** Pretrained vectors that known words start from (not with a resumed run: its weights are the checkpoint's). */
   initialVectors?: InitialVectors;
+  /** A finished model to train on: its options, vocabulary and weights (not with a resumed run, nor with initialVectors). */
+  continued?: ContinuedModel;
 }
 

@@ -3,6 +3,7 @@ import { UserError, errnoCode } from '../base/errors.js';
 import type { KernelKind } from '../kernel/kernel.js';
 import type { TrainOptions } from '../model/options.js';
 import type { EpochTotals } from './checkpoint.js';
+import type { ContinuedSummary } from './continued-model.js';
 import type { InitialVectorsSummary } from './initial-vectors.js';
 
 // The trainer's report of a run (the library returns it, `w2v train` saves it beside the vectors).
@@ -54,6 +55,8 @@ export interface TrainingReport {
   savedVocabulary?: string;
   /** The pretrained vectors the run started from, and how many vocabulary words they covered. */
   initVectors?: InitialVectorsSummary;
+  /** The model this run trained on, and how many of its words were known and new. */
+  continued?: ContinuedSummary;
 }
 
 /** An epoch's totals as the report gives them: the mean objective per prediction. */

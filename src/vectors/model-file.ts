@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { UserError } from '../base/errors.js';
 import { bytesOf, float32At, readFramedFile, writeFramedFile, type FramedFileKind } from '../base/framed-file.js';
+import { planAdaptive, type AdaptiveLayout } from '../model/adaptive-clusters.js';
 import { logExpectedNoiseCounts } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
@@ -15,13 +16,14 @@ import type { TrainedModel } from '../train/trainer.js';
  * {@link ModelHeader} and as payload the sections the header lists, in its order:
  *   input    f32  vocabSize × stride   the word vectors (rows padded to a multiple of 4 floats)
  *   output   f32  vocabSize × stride   the output layer: word rows, or inner-node rows for hs
+ *                (adaptive: adaptive.floats, its head, projections and tails as the header's layout places them)
  *   offsets  u32  vocabSize + 1        hs: where each word's path starts in points and codes
  *   points   u32  path total           hs: the inner node of each step, root first
  *   noise    f32  vocabSize            ns, nce, sampled: the noise distribution q(w) ∝ count^0.75
  *   mixture  f32  (K·dim + K) × stride  a mixture of K softmaxes: the rows of P_1..P_K, then W's
  *   codes    u8   path total           hs: the branch of each step (last: the only unaligned one)
- * The bands (dsoftmax, and softmax as one band) are in the header. Files written before mixtures
- * existed have no options.mixture: they are read as K = 1.
+ * The bands (dsoftmax, and softmax as one band) and the adaptive softmax's clusters are in the
+ * header. Files written before mixtures existed have no options.mixture: they are read as K = 1.
  */
 export const MODEL_VERSION = 1;
 export const MODEL_MAGIC = Buffer.from('W2VMODL\0', 'latin1');
@@ -39,6 +41,7 @@ export interface ModelHeader {
   vocabulary: { words: string[]; counts: number[] };
   layout: { vocabSize: number; dim: number; stride: number };
   bands?: BandLayout[];
+  adaptive?: AdaptiveLayout;
   sections: { name: SectionName; type: 'f32' | 'u32' | 'u8'; length: number }[];
   /** Mean objective per prediction of each epoch, as the training report gives it. */
   epochLosses: number[];
@@ -81,7 +84,8 @@ function noiseDistribution(counts: readonly number[]): Float32Array {
 export async function writeModelFile(file: string, model: Omit<SavedModel, 'noise'>): Promise<void> {
   const { options, output } = model;
   const V = model.words.length;
-  const parts: Partial<Record<SectionName, ArrayBufferView>> = { input: model.vectors.subarray(0, V * model.stride), output: output.weights.subarray(0, V * model.stride) };
+  const outputFloats = output.adaptive ? output.adaptive.floats : V * model.stride;
+  const parts: Partial<Record<SectionName, ArrayBufferView>> = { input: model.vectors.subarray(0, V * model.stride), output: output.weights.subarray(0, outputFloats) };
   if (output.tree) Object.assign(parts, { offsets: output.tree.offsets, points: output.tree.points });
   if (SAMPLING_LOSSES.includes(options.loss)) parts.noise = noiseDistribution(model.counts);
   if (output.mixture) parts.mixture = output.mixture.rows;
@@ -95,6 +99,7 @@ export async function writeModelFile(file: string, model: Omit<SavedModel, 'nois
     vocabulary: { words: model.words, counts: model.counts },
     layout: { vocabSize: V, dim: model.dim, stride: model.stride },
     ...(output.bands ? { bands: output.bands } : {}),
+    ...(output.adaptive ? { adaptive: output.adaptive } : {}),
     sections: names.map((name) => ({ name, type: SECTION_TYPES[name], length: bytesOf(parts[name]!).byteLength / TYPE_BYTES[SECTION_TYPES[name]] })),
     epochLosses: model.epochLosses,
   };
@@ -156,6 +161,7 @@ export async function readModelFile(file: string): Promise<SavedModel> {
     vectors: f32('input'),
     output: {
       loss: options.loss, activation: options.activation, taylorOrder: options.taylorOrder ?? 2, dim, weights: f32('output'), stride, tree, bands: header.bands,
+      adaptive: header.adaptive,
       ...(options.mixture > 1 ? { mixture: { components: options.mixture, rows: f32('mixture') } } : {}),
     },
     noise: sections.has('noise') ? f32('noise') : undefined,
@@ -180,7 +186,9 @@ function checkHeader(header: ModelHeader, refuse: (why: string) => Error): void 
   if (!vocabulary.words.every((w) => typeof w === 'string') || !vocabulary.counts.every(isCount)) fail('vocabulary');
   if (!Array.isArray(header.epochLosses) || !header.epochLosses.every((l) => typeof l === 'number')) fail('loss history');
   if (!Array.isArray(sections)) fail('sections');
-  const expected: Record<string, number | undefined> = { input: layout.vocabSize * layout.stride, output: layout.vocabSize * layout.stride };
+  if ((options.loss === 'adaptive') !== (header.adaptive !== undefined) || (header.adaptive && !sameAdaptiveLayout(header.adaptive, layout, options))) fail('adaptive layout');
+  const outputFloats = header.adaptive ? header.adaptive.floats : layout.vocabSize * layout.stride;
+  const expected: Record<string, number | undefined> = { input: layout.vocabSize * layout.stride, output: outputFloats };
   if (options.loss === 'hs') expected.offsets = layout.vocabSize + 1;
   if (SAMPLING_LOSSES.includes(options.loss)) expected.noise = layout.vocabSize;
   if (mixture > 1) expected.mixture = mixtureRowCount(mixture, layout.dim) * layout.stride;
@@ -194,6 +202,21 @@ function checkHeader(header: ModelHeader, refuse: (why: string) => Error): void 
   if (header.bands !== undefined) {
     const ok = Array.isArray(header.bands) && header.bands.every((b) => b && isCount(b.firstWord) && isCount(b.endWord) && isCount(b.dimOffset) && isCount(b.dims) && b.endWord <= layout.vocabSize && b.dimOffset + b.dims <= layout.dim);
     if (!ok) fail('bands');
+  }
+}
+
+/**
+ * Whether a file's adaptive layout is the one its cutoffs and options make, so that every row and
+ * projection it names lies inside the output section.
+ */
+function sameAdaptiveLayout(adaptive: AdaptiveLayout, layout: ModelHeader['layout'], options: TrainOptions): boolean {
+  try {
+    const cutoffs = adaptive.clusters.length > 0 ? [adaptive.shortlist, ...adaptive.clusters.slice(0, -1).map((c) => c.endWord)] : [];
+    const planned = planAdaptive(layout.vocabSize, layout.dim, cutoffs, options.divValue);
+    // The model stride the layout was planned with (the file keeps rows of the same stride).
+    return layout.stride === ((layout.dim + 3) & ~3) && JSON.stringify(planned) === JSON.stringify(adaptive);
+  } catch {
+    return false;
   }
 }
 

@@ -117,6 +117,24 @@ describe('w2v train --save-model and w2v predict', () => {
     assertOneLineFailure(w2v('predict', mixture, 't1w0', '--index'), /--index: a mixture of 2 softmaxes is not one inner product with the output rows: search it exactly; drop --index/);
   });
 
+  it('an adaptive softmax model predicts and evaluates; --index and its options out of place are refused in one line', () => {
+    const adaptive = path.join(dir, 'adaptive.w2vmodel');
+    const corpus = path.join(dir, 'train.txt');
+    const trained = w2v('train', corpus, '--out', path.join(dir, 'adaptive.bin'), '--save-model', adaptive, '--loss', 'adaptive', '--cutoffs', '20,40', '--div-value', '2', ...TRAIN);
+    assert.equal(trained.code, 0, trained.stderr);
+    const answer = JSON.parse(w2v('predict', adaptive, 't4w0', 't4w3', '-k', '5', '--json').stdout);
+    assert.match(answer.distribution, /^adaptive softmax/);
+    assert.ok(answer.predictions.every((p: { word: string }) => topicOf(p.word) === 't4'), JSON.stringify(answer.predictions));
+    const score = JSON.parse(w2v('predict', adaptive, '--eval', path.join(dir, 'held-out.txt'), '--json').stdout);
+    assert.ok(score.perplexity < 0.5 * score.unigram.perplexity, `${score.perplexity} against the unigram model's ${score.unigram.perplexity}`);
+    assertOneLineFailure(w2v('predict', adaptive, 't1w0', '--index'), /--index: the adaptive softmax scores its tails in other dimensions than its head.*; drop --index/);
+    const out = ['--out', path.join(dir, 'refused.bin'), ...TRAIN];
+    assertOneLineFailure(w2v('train', corpus, '--loss', 'ns', '--cutoffs', '20', ...out), /--cutoffs does not apply to --loss ns: it is for --loss adaptive/);
+    assertOneLineFailure(w2v('train', corpus, '--loss', 'hs', '--div-value', '2', ...out), /--div-value does not apply to --loss hs/);
+    assertOneLineFailure(w2v('train', corpus, '--loss', 'adaptive', '--cutoffs', '30,20', ...out), /--cutoffs must increase \(30 then 20 would leave a cluster empty\)/);
+    assertOneLineFailure(w2v('train', corpus, '--loss', 'adaptive', '--cutoffs', '20,48', ...out), /--cutoffs: 48 is not below the vocabulary size 48/);
+  });
+
   it('refuses what it cannot predict with, in one line', () => {
     assertOneLineFailure(w2v('predict', path.join(dir, 'cbow.bin'), 't1w0'), /cbow\.bin: not a w2v model; train it again with --save-model/);
     assertOneLineFailure(w2v('predict', models.cbow, 'zzz', 'yyy'), /none of the context words is in the vocabulary \("zzz", "yyy"\)/);

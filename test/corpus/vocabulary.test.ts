@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../src/base/errors.js';
-import { buildVocabulary } from '../../src/corpus/vocabulary.js';
+import { buildVocabulary, extendVocabulary } from '../../src/corpus/vocabulary.js';
 
 /** The word accessor buildVocabulary takes, over an array. */
 const wordsOf = (words: string[]) => (id: number) => words[id];
@@ -82,5 +82,27 @@ describe('buildVocabulary', () => {
 
   it('fails with a UserError when the corpus had no words at all', () => {
     assert.throws(() => buildVocabulary(wordsOf([]), [], 1, 0), UserError);
+  });
+});
+
+describe('extendVocabulary', () => {
+  const known = { words: ['the', 'cat', 'dog', 'eel'], counts: Float64Array.from([9, 5, 4, 2]), totalCount: 20 };
+  // The new text, in order of first appearance: eel and cat are known, fox and ant are new, gnu is rare.
+  const words = ['eel', 'fox', 'cat', 'gnu', 'ant'];
+  const counts = [3, 7, 1, 1, 5];
+
+  it('keeps every known word with the new counts added, lets new words join at minCount, and sorts by merged count (known first on ties)', () => {
+    const { vocabulary, remap, knownIds } = extendVocabulary(known, wordsOf(words), counts, 2);
+    assert.deepEqual(vocabulary.words, ['the', 'fox', 'cat', 'eel', 'ant', 'dog']);
+    assert.deepEqual(Array.from(vocabulary.counts), [9, 7, 6, 5, 5, 4]);
+    assert.equal(vocabulary.totalCount, 36);
+    assert.deepEqual(Array.from(remap), [3, 1, 2, -1, 4]);
+    assert.deepEqual(Array.from(knownIds), [0, -1, 1, 3, -1, 2]);
+  });
+
+  it('keeps a known word the new text has fewer than minCount times, and one it lacks', () => {
+    const { vocabulary } = extendVocabulary(known, wordsOf(words), counts, 100);
+    assert.deepEqual(vocabulary.words, ['the', 'cat', 'eel', 'dog']);
+    assert.deepEqual(Array.from(vocabulary.counts), [9, 6, 5, 4]);
   });
 });

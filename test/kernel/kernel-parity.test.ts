@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { TrainingKernel } from '../../src/kernel/kernel.js';
 import { createReferenceKernel } from '../../src/kernel/reference/kernel.js';
 import { compileKernelModule, instantiateWasmKernel, wasmSimdAvailable } from '../../src/kernel/wasm.js';
-import { outputRowCount, readSlotResults, type MemoryLayout } from '../../src/train/shared-memory.js';
+import { readSlotResults, type MemoryLayout } from '../../src/train/shared-memory.js';
 import { LOSS_CASES, makeKernelModel, type KernelModel } from '../support/kernel-model.js';
 
 const VOCAB = 61; // not a multiple of 4: the score passes' scalar tails run too
@@ -19,8 +19,8 @@ function run(kernel: TrainingKernel, m: KernelModel) {
 
 /** The input rows, or the whole output block (a mixture's projections and gates after the output rows). */
 function weightsOf(m: KernelModel, which: 'inputWeights' | 'outputWeights') {
-  const rows = which === 'outputWeights' ? outputRowCount(m.layout.shape) : VOCAB;
-  return new Float32Array(m.memory.buffer, m.layout[which], rows * m.layout.stride);
+  const floats = which === 'outputWeights' ? m.layout.outputFloats : VOCAB * m.layout.stride;
+  return new Float32Array(m.memory.buffer, m.layout[which], floats);
 }
 
 function assertClose(x: Float32Array, y: Float32Array, layout: MemoryLayout, what: string) {

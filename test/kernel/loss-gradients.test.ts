@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createReferenceKernel } from '../../src/kernel/reference/kernel.js';
 import { compileKernelModule, instantiateWasmKernel, wasmSimdAvailable } from '../../src/kernel/wasm.js';
-import { outputRowCount, readSlotResults } from '../../src/train/shared-memory.js';
+import { readSlotResults } from '../../src/train/shared-memory.js';
 import { HeaderField, SlotField } from '../../src/kernel/layout.js';
 import type { Activation, LossType } from '../../src/model/options.js';
 import { LOSS_CASES, makeKernelModel, type KernelModel, type KernelModelSpec } from '../support/kernel-model.js';
@@ -239,9 +239,8 @@ describe('the SIMD kernel takes the same single steps', { skip: !wasmSimdAvailab
       const rb = readSlotResults(b.memory.buffer, b.layout.slots[0]);
       assert.ok(Math.abs(ra.lossSum - rb.lossSum) <= 1e-5 * Math.max(1, ra.lossSum), `loss ${rb.lossSum} vs ${ra.lossSum}`);
       // The whole output block: a mixture's projections and gates too.
-      const rows = outputRowCount(a.layout.shape);
-      const x = new Float32Array(a.memory.buffer, a.layout.outputWeights, rows * a.layout.stride);
-      const y = new Float32Array(b.memory.buffer, b.layout.outputWeights, rows * b.layout.stride);
+      const x = new Float32Array(a.memory.buffer, a.layout.outputWeights, a.layout.outputFloats);
+      const y = new Float32Array(b.memory.buffer, b.layout.outputWeights, b.layout.outputFloats);
       for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= 1e-6, `output weight ${i}: ${y[i]} vs ${x[i]}`);
     });
   }

@@ -26,6 +26,7 @@ const LOSSES = [
   { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
   { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor' }, { loss: 'softmax', activation: 'taylor', taylorOrder: 4 }, { loss: 'dsoftmax', dim: 32 },
   { loss: 'softmax', mixture: 2 }, { loss: 'softmax', activation: 'sig', mixture: 3 },
+  { loss: 'adaptive' }, { loss: 'adaptive', cutoffs: [20, 40], divValue: 2 },
 ] as const;
 const label = (c: (typeof LOSSES)[number]) => Object.values(c).join(' ');
 
@@ -49,10 +50,12 @@ describe('model files and prediction, for every loss', () => {
         const V = trained.vocabulary.words.length;
         assert.deepEqual(loaded.words, trained.vocabulary.words);
         assert.deepEqual(loaded.vectors, trained.vectors.slice(0, V * trained.stride));
-        assert.deepEqual(loaded.output.weights, trained.output.weights.slice(0, V * trained.stride));
+        assert.deepEqual(loaded.output.weights, trained.output.weights.slice());
         assert.deepEqual(loaded.output.tree, trained.output.tree);
         assert.deepEqual(loaded.output.bands, trained.output.bands);
         assert.deepEqual(loaded.output.mixture, trained.output.mixture && { ...trained.output.mixture, rows: trained.output.mixture.rows.slice() });
+        assert.deepEqual(loaded.output.adaptive, trained.output.adaptive);
+        assert.equal(loaded.output.adaptive !== undefined, config.loss === 'adaptive');
         assert.equal(loaded.noise !== undefined, ['ns', 'nce', 'sampled'].includes(config.loss));
         const inMemory = new Model({ ...loaded, vectors: trained.vectors, output: trained.output });
         const fromFile = await Model.load(file);
@@ -67,6 +70,11 @@ describe('model files and prediction, for every loss', () => {
         assert.ok(Math.abs(total - 1) < 1e-6, `sum ${total}`);
         // The library's logProbability, word by word, is the search's distribution (which scores in float32).
         if (config.loss !== 'ns') for (const w of [0, 7, 30]) assert.ok(Math.abs(logProbability(model.output, h, w) - logP[w]) < 1e-5, `word ${w}`);
+        // adaptive: the library's logProbability, word by word, agrees with the search's full pass
+        // (both in float64; the other losses' search scores in float32).
+        if (config.loss === 'adaptive') {
+          for (let w = 0; w < model.words.length; w++) assert.ok(Math.abs(logProbability(model.output, h, w) - logP[w]) < 1e-9, `word ${w}`);
+        }
         const exhaustive = logP.map((lp, w) => ({ w, lp })).sort((a, b) => b.lp - a.lp).slice(0, 5);
         const { top } = model.search.topK(h, 5);
         assert.deepEqual(top.map((t) => t.word), exhaustive.map((e) => e.w));

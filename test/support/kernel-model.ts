@@ -4,6 +4,8 @@ import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree
 import { Random } from '../../src/base/random.js';
 import { initialiseMixture, mixtureRowCount } from '../../src/model/mixture.js';
 import { createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/train/shared-memory.js';
+import { initialiseOutputWeights } from '../../src/train/model-memory.js';
+import type { AdaptiveLayout } from '../../src/model/adaptive-clusters.js';
 import { SENTENCE_END } from '../../src/corpus/id-file.js';
 import { keepProbabilities } from '../../src/model/subsampling.js';
 
@@ -19,6 +21,9 @@ export interface KernelModelSpec {
   mixture?: number;
   hsTree?: HsTree;
   bands?: readonly Band[];
+  /** adaptive: the cutoffs (default: by frequency) and the divisor of the tails' dimensions */
+  cutoffs?: number[];
+  divValue?: number;
   sharedNegatives?: boolean;
   negative?: number;
   window?: number;
@@ -68,17 +73,27 @@ export const LOSS_CASES: ReadonlyArray<{ name: string; loss: LossType } & Partia
   { name: 'mixture of 2 sigsoftmaxes (soft margin)', loss: 'softmax', activation: 'sig', mixture: 2, margin: 0.5 },
 ];
 
+/** The adaptive softmax's cases, for a vocabulary of a dozen words or more: its weights are not one row per word. */
+export const ADAPTIVE_CASES: ReadonlyArray<{ name: string; loss: LossType } & Partial<KernelModelSpec>> = [
+  { name: 'adaptive (default cutoffs)', loss: 'adaptive' },
+  { name: 'adaptive (cutoffs 3,7, div 2)', loss: 'adaptive', cutoffs: [3, 7], divValue: 2 },
+  { name: 'adaptive (cutoffs 5, div 4)', loss: 'adaptive', cutoffs: [5], divValue: 4 },
+];
+
 export function makeKernelModel(spec: KernelModelSpec): KernelModel {
   const { vocab, dim, loss } = spec;
   const counts = zipfCounts(vocab);
   const negative = SAMPLING_LOSSES.includes(loss) ? (spec.negative ?? 5) : 0;
-  const tables = buildLossTables({ loss, hsTree: spec.hsTree ?? 'huffman', bands: [...(spec.bands ?? DEFAULT_BANDS)], dim, negative }, counts);
-  const { tree, bands } = tables;
+  const tables = buildLossTables(
+    { loss, hsTree: spec.hsTree ?? 'huffman', bands: [...(spec.bands ?? DEFAULT_BANDS)], dim, negative, cutoffs: spec.cutoffs, divValue: spec.divValue ?? 4 },
+    counts,
+  );
+  const { tree, bands, adaptive } = tables;
   const tokens = spec.tokens ?? randomSentences(vocab, spec.seed ?? 42);
   const layout = planLayout({
     vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', taylorOrder: spec.taylorOrder ?? 2, margin: spec.margin ?? 0, mixture: spec.mixture ?? 1, bands,
     window: spec.window ?? 4, negative, sharedNegatives: spec.sharedNegatives ?? true, maxSentenceLength: 1000,
-    huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1,
+    huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1, adaptive,
   });
   const total = counts.reduce((a, b) => a + b, 0);
   const memory = createSharedMemory(layout, { keepProbability: keepProbabilities(counts, total, spec.sample ?? 1e-2), ...tables });
@@ -90,8 +105,12 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
     }
   };
   fill(layout.inputWeights, 1 / dim);
-  if (spec.outputScale) fill(layout.outputWeights, spec.outputScale);
   const mixture = spec.mixture ?? 1;
+  if (adaptive) {
+    const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
+    if (spec.outputScale) fillAdaptive(output, layout.stride, dim, adaptive, () => (init.nextFloat() - 0.5) * spec.outputScale!);
+    else initialiseOutputWeights(output, layout.stride, { seed: spec.seed ?? 42, dim, mixture }, adaptive);
+  } else if (spec.outputScale) fill(layout.outputWeights, spec.outputScale);
   if (mixture > 1) {
     const rows = new Float32Array(memory.buffer, layout.outputWeights + vocab * layout.stride * 4, mixtureRowCount(mixture, dim) * layout.stride);
     initialiseMixture(rows, mixture, dim, layout.stride, 11);
@@ -102,6 +121,18 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
   new Uint32Array(memory.buffer, slotTokenOffset(memory.buffer, layout.slots[0]), tokens.length).set(tokens);
   const words = tokens.filter((t) => t !== SENTENCE_END).length;
   return { memory, layout, counts, entries: tokens.length, words };
+}
+
+/** Every weight of an adaptive block (head, projections, tails) from `draw`; the padding stays zero. */
+function fillAdaptive(output: Float32Array, stride: number, dim: number, adaptive: AdaptiveLayout, draw: () => number): void {
+  const rows = (first: number, count: number, rowStride: number, width: number) => {
+    for (let r = 0; r < count; r++) for (let i = 0; i < width; i++) output[first + r * rowStride + i] = draw();
+  };
+  rows(0, adaptive.shortlist + adaptive.clusters.length, stride, dim);
+  for (const c of adaptive.clusters) {
+    rows(c.projection, c.dim, stride, dim);
+    rows(c.rows, c.endWord - c.firstWord, c.stride, c.dim);
+  }
 }
 
 function randomSentences(vocab: number, seed: number): number[] {

@@ -8,7 +8,8 @@ import { UserError } from '../../src/base/errors.js';
 import { writeVocabularyFile } from '../../src/corpus/vocabulary-file.js';
 import { applyInitialVectors, type InitialVectors } from '../../src/train/initial-vectors.js';
 import { resumeEmbeddings, trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
-import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
+import { TOPICS, WORDS_PER_TOPIC, plantedCorpus } from '../support/planted-corpus.js';
+import { topicPurity } from '../support/topic-purity.js';
 
 describe('applyInitialVectors', () => {
   it('copies the rows of the words it has into padded input rows, first row of a repeated word, and counts them', () => {
@@ -20,29 +21,6 @@ describe('applyInitialVectors', () => {
     assert.deepEqual(summary, { source: 'p.vec', words: 4, found: 2 });
   });
 });
-
-/** Share of each word's nearest WORDS_PER_TOPIC - 1 words that belong to its own topic. */
-function topicPurity(model: TrainedModel): number {
-  const { words } = model.vocabulary;
-  const row = (i: number) => model.vectors.subarray(i * model.stride, i * model.stride + model.dim);
-  const cosine = (a: Float32Array, b: Float32Array) => {
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let j = 0; j < a.length; j++) {
-      dot += a[j] * b[j];
-      na += a[j] * a[j];
-      nb += b[j] * b[j];
-    }
-    return dot / Math.sqrt(na * nb);
-  };
-  let same = 0;
-  words.forEach((word, w) => {
-    const ranked = words.map((_, o) => o).filter((o) => o !== w).sort((x, y) => cosine(row(w), row(y)) - cosine(row(w), row(x)));
-    same += ranked.slice(0, WORDS_PER_TOPIC - 1).filter((o) => topicOf(words[o]) === topicOf(word)).length;
-  });
-  return same / (words.length * (WORDS_PER_TOPIC - 1));
-}
 
 /** A model's input vectors as a pretrained file would give them. */
 function asInitial(model: TrainedModel, source: string): InitialVectors {

@@ -7,34 +7,7 @@ import { resolveTrainOptions } from '../../src/model/options.js';
 import { resumeEmbeddings, trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
 import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
-
-function cosine(model: TrainedModel, a: number, b: number): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < model.dim; i++) {
-    const x = model.vectors[a * model.stride + i];
-    const y = model.vectors[b * model.stride + i];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
-/** Share of (word, neighbour) pairs among each word's k nearest that belong to its own topic. */
-function topicPurity(model: TrainedModel, k: number): number {
-  const words = model.vocabulary.words;
-  let same = 0;
-  for (let w = 0; w < words.length; w++) {
-    const ranked = words
-      .map((_, other) => ({ other, similarity: other === w ? -Infinity : cosine(model, w, other) }))
-      .sort((x, y) => y.similarity - x.similarity)
-      .slice(0, k);
-    same += ranked.filter(({ other }) => topicOf(words[other]) === topicOf(words[w])).length;
-  }
-  return same / (words.length * k);
-}
+import { topicPurity } from '../support/topic-purity.js';
 
 /** A planted corpus in a temporary directory that lives as long as the enclosing describe block. */
 function usePlantedCorpus(sentences: number, seed: number): { dir: string; corpus: string } {
@@ -57,6 +30,7 @@ describe('training learns planted structure', () => {
     { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 }, { loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
     { loss: 'dsoftmax', dim: 32 },
     { loss: 'softmax', mixture: 3 }, { loss: 'softmax', activation: 'sig', mixture: 2 },
+    { loss: 'adaptive' }, { loss: 'adaptive', cutoffs: [16, 32], divValue: 2 },
   ] as const;
   for (const model of ['sg', 'cbow'] as const) {
     for (const lossOptions of cases) {

@@ -7,8 +7,9 @@
 // segment would be copied into it every time). Each loss is one file in losses/, built from the
 // helpers in lanes.ts. Logic, order of random draws and constants mirror src/kernel/reference/
 // exactly: that is the test oracle.
-import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LOSS_HS, LOSS_NCE, LOSS_NS, LOSS_SAMPLED, S_TOKENS, S_SENTENCE, S_WORDS_SEEN, S_WORDS_TRAINED, SENTENCE_END } from './layout';
+import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LOSS_ADAPTIVE, LOSS_HS, LOSS_NCE, LOSS_NS, LOSS_SAMPLED, S_TOKENS, S_SENTENCE, S_WORDS_SEEN, S_WORDS_TRAINED, SENTENCE_END } from './layout';
 import { addTo, addToThenAccumulate, clear, scale } from './lanes';
+import { adaptiveSoftmax } from './losses/adaptive';
 import { hierarchicalSoftmax } from './losses/hs';
 import { mixtureSoftmax } from './losses/mixture';
 import { noiseContrastiveEstimation } from './losses/nce';
@@ -30,6 +31,7 @@ import {
   else if (kind == LOSS_HS) hierarchicalSoftmax(input, word, alpha);
   else if (kind == LOSS_NCE) noiseContrastiveEstimation(input, word, alpha, shared);
   else if (kind == LOSS_SAMPLED) sampledSoftmax(input, word, alpha, shared);
+  else if (kind == LOSS_ADAPTIVE) adaptiveSoftmax(input, word, alpha);
   else if (mixtureComponents > 1) mixtureSoftmax(input, word, alpha);
   else exactSoftmax(input, word, alpha);
 }

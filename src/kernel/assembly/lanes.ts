@@ -2,7 +2,7 @@
 // few transcendental functions the losses need. AssemblyScript's Math carries lookup tables
 // as data segments, which this kernel must not have, so exp and log are written out here.
 import { EXP_SCALE, MAX_EXP } from './layout';
-import { lossTable, rowBytes, sigmoidTable } from './state';
+import { lossTable, sigmoidTable } from './state';
 
 // @ts-ignore: decorator
 @inline function sum4(v: v128): f32 {
@@ -28,14 +28,14 @@ import { lossTable, rowBytes, sigmoidTable } from './state';
 }
 
 /**
- * input · row for four consecutive output rows at once, stored as four floats at `into`: each
- * lane of the input is loaded once for four rows.
+ * input · row for four consecutive rows `rowStep` bytes apart at once, stored as four floats at
+ * `into`: each lane of the input is loaded once for four rows.
  */
 // @ts-ignore: decorator
-@inline export function dot4(input: usize, row0: usize, n: i32, into: usize): void {
-  const row1 = row0 + rowBytes;
-  const row2 = row1 + rowBytes;
-  const row3 = row2 + rowBytes;
+@inline export function dot4(input: usize, row0: usize, rowStep: usize, n: i32, into: usize): void {
+  const row1 = row0 + rowStep;
+  const row2 = row1 + rowStep;
+  const row3 = row2 + rowStep;
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   let a2 = f32x4.splat(0);
@@ -66,12 +66,15 @@ import { lossTable, rowBytes, sigmoidTable } from './state';
   }
 }
 
-/** updatePair for four consecutive rows with their own g: the input and error lanes are loaded once. */
+/**
+ * updatePair for four consecutive rows `rowStep` bytes apart, each with its own g: the input and
+ * error lanes are loaded once.
+ */
 // @ts-ignore: decorator
-@inline export function updatePair4(input: usize, row0: usize, error: usize, g: v128, n: i32): void {
-  const row1 = row0 + rowBytes;
-  const row2 = row1 + rowBytes;
-  const row3 = row2 + rowBytes;
+@inline export function updatePair4(input: usize, row0: usize, rowStep: usize, error: usize, g: v128, n: i32): void {
+  const row1 = row0 + rowStep;
+  const row2 = row1 + rowStep;
+  const row3 = row2 + rowStep;
   const g0 = f32x4.splat(f32x4.extract_lane(g, 0));
   const g1 = f32x4.splat(f32x4.extract_lane(g, 1));
   const g2 = f32x4.splat(f32x4.extract_lane(g, 2));

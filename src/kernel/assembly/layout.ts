@@ -28,6 +28,9 @@ export const H_SYNC_EVERY: usize = 92;
 export const H_COPY_FIRST_ROW: usize = 96;
 export const H_COPY_ROWS: usize = 100;
 export const H_TAYLOR_ORDER: usize = 104;
+export const H_ADAPTIVE_CLUSTERS: usize = 108;
+export const H_ADAPTIVE_CLUSTER_COUNT: usize = 112;
+export const H_ADAPTIVE_SHORTLIST: usize = 116;
 export const H_MIXTURE_COMPONENTS: usize = 128;
 
 export const S_WORDS_SEEN: usize = 0;
@@ -43,6 +46,8 @@ export const S_SCORES: usize = 52;
 export const S_ACTIVATIONS: usize = 56;
 export const S_OUTPUT_COPY: usize = 60;
 export const S_OUTPUT_SNAPSHOT: usize = 64;
+export const S_PROJECTED: usize = 68;
+export const S_PROJECTED_ERROR: usize = 72;
 export const S_MIXTURE_CONTEXTS: usize = 80;
 export const S_MIXTURE_ERRORS: usize = 84;
 export const S_MIXTURE_GATES: usize = 88;
@@ -56,9 +61,12 @@ export const LOSS_HS: u32 = 1;
 export const LOSS_NCE: u32 = 2;
 export const LOSS_SAMPLED: u32 = 3;
 export const LOSS_SOFTMAX: u32 = 4;
+export const LOSS_ADAPTIVE: u32 = 5;
 export const ACTIVATION_EXP: u32 = 0;
 export const ACTIVATION_SIG: u32 = 1;
 export const ACTIVATION_TAYLOR: u32 = 2;
+// ADAPTIVE_CLUSTER_FIELDS: the cluster table's u32 fields per cluster.
+export const ADAPTIVE_CLUSTER_FIELDS: usize = 6;
 
 // The corpus's sentence mark, as the encoded corpus writes it.
 export { SENTENCE_END } from '../../corpus/assembly/ids';

@@ -1,11 +1,11 @@
 // The kernel's view of the model, read from the header and the slot at the start of every call.
 // Each worker instantiates the module, so these globals are per thread.
 import {
-  H_ACTIVATION, H_ALIAS_INDEX, H_DIM, H_MIXTURE_COMPONENTS, S_MIXTURE_CONTEXTS, S_MIXTURE_ERRORS, S_MIXTURE_GATES, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
-  H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH,
+  H_ACTIVATION, H_ADAPTIVE_CLUSTER_COUNT, H_ADAPTIVE_CLUSTERS, H_ADAPTIVE_SHORTLIST, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_DIM, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
+  H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH, H_MIXTURE_COMPONENTS,
   H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_COPY_FIRST_ROW, H_COPY_ROWS, H_TAYLOR_ORDER, H_VOCAB_SIZE, H_WINDOW,
   S_ACTIVATIONS, S_HIDDEN, S_HIDDEN_ERROR, S_LOSS_SUM, S_NEGATIVES, S_OUTPUT_COPY, S_OUTPUT_SNAPSHOT, S_PREDICTIONS,
-  S_SCORES,
+  S_MIXTURE_CONTEXTS, S_MIXTURE_ERRORS, S_MIXTURE_GATES, S_PROJECTED, S_PROJECTED_ERROR, S_SCORES,
 } from './layout';
 
 export let vocabSize: u32 = 0;
@@ -52,6 +52,12 @@ export let mixtureComponents: u32 = 1;
 export let mixtureContexts: usize = 0;
 export let mixtureErrors: usize = 0;
 export let mixtureGates: usize = 0;
+/** Adaptive softmax: the cluster table, its length, the head's words, and the projected input and its step. */
+export let adaptiveClusters: usize = 0;
+export let adaptiveClusterCount: u32 = 0;
+export let adaptiveShortlist: u32 = 0;
+export let projected: usize = 0;
+export let projectedError: usize = 0;
 
 /** Objective summed over the call's predictions, and their number. */
 export let lossSum: f64 = 0;
@@ -98,6 +104,11 @@ export function loadState(header: usize, slot: usize): void {
   mixtureContexts = load<u32>(slot + S_MIXTURE_CONTEXTS);
   mixtureErrors = load<u32>(slot + S_MIXTURE_ERRORS);
   mixtureGates = load<u32>(slot + S_MIXTURE_GATES);
+  adaptiveClusters = load<u32>(header + H_ADAPTIVE_CLUSTERS);
+  adaptiveClusterCount = load<u32>(header + H_ADAPTIVE_CLUSTER_COUNT);
+  adaptiveShortlist = load<u32>(header + H_ADAPTIVE_SHORTLIST);
+  projected = load<u32>(slot + S_PROJECTED);
+  projectedError = load<u32>(slot + S_PROJECTED_ERROR);
   lossSum = 0;
   predictions = 0;
 }

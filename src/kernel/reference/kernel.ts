@@ -2,6 +2,7 @@ import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LossId, SlotField } from '../layout.j
 import { SENTENCE_END } from '../../corpus/id-file.js';
 import type { TrainingKernel } from '../kernel.js';
 import { addTo } from './lanes.js';
+import { adaptiveSoftmax } from './losses/adaptive.js';
 import { hierarchicalSoftmax } from './losses/hs.js';
 import { mixtureSoftmax } from './losses/mixture.js';
 import { noiseContrastiveEstimation } from './losses/nce.js';
@@ -18,6 +19,7 @@ function predict(k: KernelState, input: number, word: number, alpha: number, sha
     case LossId.hs: return hierarchicalSoftmax(k, input, word, alpha);
     case LossId.nce: return noiseContrastiveEstimation(k, input, word, alpha, shared);
     case LossId.sampled: return sampledSoftmax(k, input, word, alpha, shared);
+    case LossId.adaptive: return adaptiveSoftmax(k, input, word, alpha);
     default: return k.mixtureComponents > 1 ? mixtureSoftmax(k, input, word, alpha) : exactSoftmax(k, input, word, alpha);
   }
 }

@@ -1,5 +1,5 @@
 import { xorshift32 } from '../../base/random.js';
-import { BAND_FIELDS, HeaderField, SlotField } from '../layout.js';
+import { ADAPTIVE_CLUSTER_FIELDS, BAND_FIELDS, HeaderField, SlotField } from '../layout.js';
 
 const UINT32_SCALE = 1 / 4294967296;
 
@@ -56,6 +56,11 @@ export class KernelState {
   readonly mixtureComponents: number;
   readonly mixtureContexts0: number;
   readonly mixtureErrors0: number;
+  /** Adaptive softmax: the head's words, the tail clusters (offsets as float indices from the output block), the projected input and its step. */
+  readonly adaptiveShortlist: number;
+  readonly adaptiveClusters: Array<{ first: number; end: number; width: number; dim: number; projection: number; rows: number }>;
+  readonly projected0: number;
+  readonly projectedError0: number;
   random = 1;
   lossSum = 0;
   predictions = 0;
@@ -109,6 +114,14 @@ export class KernelState {
     this.mixtureComponents = field('mixtureComponents');
     this.mixtureContexts0 = slotField('mixtureContexts');
     this.mixtureErrors0 = slotField('mixtureErrors');
+    const clusters0 = field('adaptiveClusters') >> 2;
+    this.adaptiveShortlist = field('adaptiveShortlist');
+    this.adaptiveClusters = Array.from({ length: field('adaptiveClusterCount') }, (_, c) => {
+      const [first, end, lanes, dim, projection, rows] = this.u32.subarray(clusters0 + c * ADAPTIVE_CLUSTER_FIELDS, clusters0 + (c + 1) * ADAPTIVE_CLUSTER_FIELDS);
+      return { first, end, width: lanes * 4, dim, projection: projection >> 2, rows: rows >> 2 };
+    });
+    this.projected0 = slotField('projected');
+    this.projectedError0 = slotField('projectedError');
   }
 
   seed(seed: number): void {

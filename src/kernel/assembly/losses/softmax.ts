@@ -14,9 +14,10 @@
 // The passes take their buffers as arguments: the mixture of softmaxes (mixture.ts) runs them
 // once per component, each over its own context vector, scores and activations.
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
-import { dot, dot4, exp32, exp4, log64, sigmoid32, sigmoid4, softplus, updatePair, updatePair4 } from '../lanes';
+import { exp32, exp4, log64, sigmoid32, sigmoid4, softplus } from '../lanes';
 import { countPredictionForMerge, trainedRow } from '../output-copy';
-import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, scores, taylorOrder, vocabSize } from '../state';
+import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, rowBytes, scores, taylorOrder, vocabSize } from '../state';
+import { activateExp, at, maxScore, scoreRows, softmaxSteps, updateRows, widen } from './softmax-rows';
 
 /** Σ a_j of the last componentLogProbability, for its steps. */
 export let normaliser: f64 = 0;
@@ -26,40 +27,13 @@ export let normaliser: f64 = 0;
   return load<u32>(bands + ((<usize>band * 4 + <usize>field) << 2));
 }
 
-// @ts-ignore: decorator
-@inline function at(buffer: usize, j: u32): usize {
-  return buffer + (<usize>j << 2);
-}
-
 /** Pass 1: every word's score against its band's block of the input. */
 function scoreAll(input: usize, scores: usize): void {
   for (let b: u32 = 0; b < bandCount; b++) {
-    const end = bandField(b, 1);
+    const first = bandField(b, 0);
     const offset = <usize>bandField(b, 2) << 4;
-    const n = <i32>bandField(b, 3);
-    const x = input + offset;
-    let j = bandField(b, 0);
-    for (; j + 4 <= end; j += 4) dot4(x, trainedRow(j) + offset, n, at(scores, j));
-    for (; j < end; j++) store<f32>(at(scores, j), dot(x, trainedRow(j) + offset, n));
+    scoreRows(input + offset, trainedRow(first) + offset, rowBytes, bandField(b, 1) - first, <i32>bandField(b, 3), at(scores, first));
   }
-}
-
-function maxScore(scores: usize): f32 {
-  const V = vocabSize;
-  const groups = V & ~3;
-  let m = f32x4.splat(-3.4e38);
-  for (let j: u32 = 0; j < groups; j += 4) m = f32x4.max(m, v128.load(at(scores, j)));
-  let top = f32x4.extract_lane(m, 0);
-  top = max(top, f32x4.extract_lane(m, 1));
-  top = max(top, f32x4.extract_lane(m, 2));
-  top = max(top, f32x4.extract_lane(m, 3));
-  for (let j = groups; j < V; j++) top = max(top, load<f32>(at(scores, j)));
-  return top;
-}
-
-// @ts-ignore: decorator
-@inline function widen(v: v128, acc: v128): v128 {
-  return f64x2.add(f64x2.add(acc, f64x2.promote_low_f32x4(v)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
 }
 
 /**
@@ -68,24 +42,14 @@ function maxScore(scores: usize): f32 {
  */
 function activate(top: f32, scores: usize, activations: usize): f64 {
   const V = vocabSize;
-  const groups = V & ~3;
   const kind = activation;
+  if (kind == ACTIVATION_EXP) return activateExp(top, V, scores, activations);
+  const groups = V & ~3;
   const topv = f32x4.splat(top);
   const one = f32x4.splat(1);
   let acc = f64x2.splat(0);
   let sum: f64 = 0;
-  if (kind == ACTIVATION_EXP) {
-    for (let j: u32 = 0; j < groups; j += 4) {
-      const a = exp4(f32x4.sub(v128.load(at(scores, j)), topv));
-      v128.store(at(activations, j), a);
-      acc = widen(a, acc);
-    }
-    for (let j = groups; j < V; j++) {
-      const a = exp32(load<f32>(at(scores, j)) - top);
-      store<f32>(at(activations, j), a);
-      sum += <f64>a;
-    }
-  } else if (kind == ACTIVATION_SIG) {
+  if (kind == ACTIVATION_SIG) {
     // exp(z)·σ(z), scaled by exp(-top) like the softmax; d log a / dz = 2 - σ(z).
     for (let j: u32 = 0; j < groups; j += 4) {
       const z = v128.load(at(scores, j));
@@ -133,43 +97,12 @@ function activate(top: f32, scores: usize, activations: usize): f64 {
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + sum;
 }
 
-/** Steps g_j = alpha · ([j = w] - p_j) · d_j, written over the activations. */
-export function steps(word: u32, sum: f64, alpha: f32, scores: usize, activations: usize): void {
-  const V = vocabSize;
-  const groups = V & ~3;
-  const scale = <f32>(-<f64>alpha / sum);
-  const exp = activation == ACTIVATION_EXP;
-  const scalev = f32x4.splat(scale);
-  for (let j: u32 = 0; j < groups; j += 4) {
-    let g = f32x4.mul(v128.load(at(activations, j)), scalev);
-    if (!exp) g = f32x4.mul(g, v128.load(at(scores, j)));
-    v128.store(at(activations, j), g);
-  }
-  for (let j = groups; j < V; j++) {
-    let g = load<f32>(at(activations, j)) * scale;
-    if (!exp) g *= load<f32>(at(scores, j));
-    store<f32>(at(activations, j), g);
-  }
-  const d: f32 = exp ? 1 : load<f32>(at(scores, word));
-  store<f32>(at(activations, word), load<f32>(at(activations, word)) + alpha * d);
-}
-
-/** Pass 3: every row's step, against its band's block of the input and of the error. */
-export function updateAll(input: usize, hiddenError: usize, activations: usize): void {
-  const zero = f32x4.splat(0);
+/** Pass 3: every row's step, against its band's block of the input and of `error`. */
+export function updateAll(input: usize, error: usize, activations: usize): void {
   for (let b: u32 = 0; b < bandCount; b++) {
-    const end = bandField(b, 1);
+    const first = bandField(b, 0);
     const offset = <usize>bandField(b, 2) << 4;
-    const n = <i32>bandField(b, 3);
-    const x = input + offset;
-    const error = hiddenError + offset;
-    let j = bandField(b, 0);
-    for (; j + 4 <= end; j += 4) {
-      const g = v128.load(at(activations, j));
-      // Words far below the top get exactly zero: their rows would not move.
-      if (v128.any_true(f32x4.ne(g, zero))) updatePair4(x, trainedRow(j) + offset, error, g, n);
-    }
-    for (; j < end; j++) updatePair(x, trainedRow(j) + offset, error, load<f32>(at(activations, j)), n);
+    updateRows(input + offset, trainedRow(first) + offset, rowBytes, bandField(b, 1) - first, <i32>bandField(b, 3), error + offset, at(activations, first));
   }
 }
 
@@ -181,7 +114,7 @@ export function componentLogProbability(input: usize, word: u32, scores: usize, 
   scoreAll(input, scores);
   const target = load<f32>(at(scores, word)) - margin;
   store<f32>(at(scores, word), target);
-  const top = maxScore(scores);
+  const top = maxScore(scores, vocabSize);
   const sum = activate(top, scores, activations);
   normaliser = sum;
   // log a_w, from the score where the activation allows it (exact even if a_w underflows).
@@ -192,9 +125,13 @@ export function componentLogProbability(input: usize, word: u32, scores: usize, 
   return logTarget - log64(sum);
 }
 
+/** Steps g_j = alpha · ([j = w] - p_j) · d_j, written over the activations; `sum` is their Σ a_j. */
+export function steps(word: u32, sum: f64, alpha: f32, scores: usize, activations: usize): void {
+  softmaxSteps(vocabSize, word, sum, alpha, activation == ACTIVATION_EXP, scores, activations);
+}
+
 export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
-  const logP = componentLogProbability(input, word, scores, activations);
-  addPrediction(-logP);
+  addPrediction(-componentLogProbability(input, word, scores, activations));
   steps(word, normaliser, alpha, scores, activations);
   updateAll(input, hiddenError, activations);
   countPredictionForMerge();
