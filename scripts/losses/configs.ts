@@ -10,7 +10,8 @@ export interface LossConfig {
   exact: boolean;
   /**
    * Costs about the same as another config (a margin changes no work; a Taylor order adds O(V·n)
-   * to the O(V·d) passes): left out of the cost study.
+   * to the O(V·d) passes), or a known multiple of it (a mixture's K): left out of the study's
+   * cost, learning-curve and test-time parts, compared at convergence.
    */
   variantOf?: string;
 }
@@ -25,6 +26,12 @@ export const LOSS_CONFIGS: readonly LossConfig[] = [
   { id: 'taylor10', label: 'Taylor softmax, order 10', options: { loss: 'softmax', activation: 'taylor', taylorOrder: 10 }, exact: true, variantOf: 'taylor' },
   { id: 'sm-taylor', label: 'SM-Taylor softmax (m 1)', options: { loss: 'softmax', activation: 'taylor', margin: 1 }, exact: true, variantOf: 'taylor' },
   { id: 'dsoftmax', label: 'differentiated softmax', options: { loss: 'dsoftmax' }, exact: true },
+  // K softmax passes per prediction: each costs about K times the softmax, so the study times and
+  // draws the mixture of 2 only, and compares the others where quality is compared (the loss
+  // bench times them all).
+  { id: 'mixture2', label: 'mixture of 2 softmaxes', options: { loss: 'softmax', mixture: 2 }, exact: true },
+  { id: 'mixture4', label: 'mixture of 4 softmaxes', options: { loss: 'softmax', mixture: 4 }, exact: true, variantOf: 'mixture2' },
+  { id: 'mixture2-sig', label: 'mixture of 2 sigsoftmaxes', options: { loss: 'softmax', activation: 'sig', mixture: 2 }, exact: true, variantOf: 'mixture2' },
   { id: 'hs', label: 'hs (Huffman)', options: { loss: 'hs' }, exact: false },
   { id: 'hs-balanced', label: 'hs (balanced)', options: { loss: 'hs', hsTree: 'balanced' }, exact: false },
   { id: 'ns', label: 'negative sampling', options: { loss: 'ns' }, exact: false },
@@ -55,8 +62,9 @@ export function findConfig(id: string): LossConfig {
 /**
  * Multiply-adds of the exact softmax losses per prediction, counted as flops: the score pass
  * (2 per weight) and the fused update (error += g·out, out += g·h: 4 per weight), over each
- * band's words × its block width. Activations and normalisation are O(V) and not counted.
+ * band's words × its block width, once per component of a mixture. Activations and
+ * normalisation are O(V), a mixture's projections O(K·d²): not counted.
  */
-export function exactFlopsPerPrediction(bands: ReadonlyArray<{ firstWord: number; endWord: number; dims: number }>): number {
-  return bands.reduce((sum, b) => sum + 6 * (b.endWord - b.firstWord) * b.dims, 0);
+export function exactFlopsPerPrediction(bands: ReadonlyArray<{ firstWord: number; endWord: number; dims: number }>, components = 1): number {
+  return components * bands.reduce((sum, b) => sum + 6 * (b.endWord - b.firstWord) * b.dims, 0);
 }

@@ -46,7 +46,7 @@ export async function runLoss(
     meanCodeLength: report.meanCodeLength,
   };
   if (config.exact && model.output.bands) {
-    run.gflops = (predictions * exactFlopsPerPrediction(model.output.bands)) / report.seconds.train / 1e9;
+    run.gflops = (predictions * exactFlopsPerPrediction(model.output.bands, model.output.mixture?.components)) / report.seconds.train / 1e9;
   }
   return { run, model };
 }

@@ -50,12 +50,13 @@ export function makePlan(quick: boolean, workers: number, budgetSeconds?: number
   const base: Partial<TrainOptions> = { dim: quick ? 16 : 100, workers, window: 5, seed: 1 };
   if (quick) {
     const budget = budgetSeconds ?? 0.25;
+    // Small vocabularies and a small slice, whatever the corpus: a check in a minute or two.
     return {
-      sizes: [40, 0], models: ['sg', 'cbow'], costSeconds: 0.05, fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, pilotWords: 300,
+      sizes: [40, 200], models: ['sg', 'cbow'], costSeconds: 0.05, fastSlice: { sg: 3000, cbow: 6000 }, fastRepeats: 3, pilotWords: 300,
       heldOutTokens: 500,
-      curves: { model: 'cbow', size: 0, budgetSeconds: budget, evaluateAt: logSpaced(budget / 8, budget), predictions: 100 },
-      convergence: { model: 'cbow', size: 0, dim: 16, sliceTokens: 0, epochs: 2, seeds: [1, 2], predictions: 300 },
-      predict: { sizes: [40, 0], queries: 50, agreementQueries: 10, k: 10 },
+      curves: { model: 'cbow', size: 200, budgetSeconds: budget, evaluateAt: logSpaced(budget / 8, budget), predictions: 100 },
+      convergence: { model: 'cbow', size: 200, dim: 16, sliceTokens: 20_000, epochs: 2, seeds: [1, 2], predictions: 300 },
+      predict: { sizes: [40, 200], queries: 50, agreementQueries: 10, k: 10 },
       base,
     };
   }

@@ -22,5 +22,6 @@ export async function readModelToTrainOn(file: string): Promise<ContinuedModel> 
     output: saved.output.weights,
     stride: saved.stride,
     tree: saved.output.tree,
+    mixture: saved.output.mixture?.rows,
   };
 }

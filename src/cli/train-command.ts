@@ -30,7 +30,7 @@ import { checkWritableOutput } from './writable-output.js';
 type CliTrainOptions = Partial<Omit<TrainOptions, 'chunkTokens' | 'bands' | 'cutoffs'>>;
 
 const TRAIN_OPTION_KEYS = [
-  'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'divValue', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
+  'model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'mixture', 'divValue', 'dim', 'window', 'negative', 'sharedNegatives', 'minCount',
   'maxVocab', 'sample', 'epochs', 'maxWords', 'maxSeconds', 'alpha', 'minAlpha', 'workers', 'seed', 'kernel', 'maxSentenceLength',
   'encodingErrors', 'readVocab',
 ] as const satisfies readonly (keyof CliTrainOptions)[];
@@ -101,6 +101,10 @@ function builder(yargs: Argv): Argv<TrainArgs> {
       },
       'taylor-order': { type: 'number', describe: 'activation taylor: the order n of Σ_{k≤n} z^k/k!, even from 2 to 10 [default: 2]' },
       margin: { type: 'number', describe: 'softmax, dsoftmax: lower the target\'s score by this before normalising (soft-margin) [default: 0]' },
+      mixture: {
+        type: 'number',
+        describe: 'softmax with exp or sig: a mixture of K softmaxes (sigsoftmaxes), each over its own context tanh(P_k h), weighted by softmax(W h); about K times the cost [default: 1]',
+      },
       bands: {
         type: 'string',
         describe: 'dsoftmax: frequency bands as vocabulary share:dimension share, most frequent first [default: 0.1:0.5,0.3:0.3,0.6:0.2]',

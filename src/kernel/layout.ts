@@ -52,8 +52,15 @@ export const HeaderField = {
   adaptiveClusters: 108,
   adaptiveClusterCount: 112,
   adaptiveShortlist: 116,
+  /**
+   * Mixture of softmaxes: its component count K (1: the plain softmax, no mixture rows). The
+   * mixture's rows follow the V output rows, in the same block and with the same stride: K·dim
+   * rows of the projections P_k (row i of P_k is row V + k·dim + i), then the K rows of the gate
+   * matrix W (row V + K·dim + k); so the private copy of the output rows covers them too.
+   */
+  mixtureComponents: 128,
 } as const;
-export const HEADER_BYTES = 128;
+export const HEADER_BYTES = 160;
 
 export const FLAG_CBOW = 1;
 /** Skip-gram with a sampling loss draws the noise words once per centre word. */
@@ -95,4 +102,12 @@ export const SlotField = {
   /** Adaptive softmax: f32 × the widest cluster's row, the input projected into the target's cluster, and its step */
   projected: 68,
   projectedError: 72,
+  /**
+   * Mixture of softmaxes: K context vectors h_k = tanh(P_k h) (stride floats each), K error
+   * vectors (their steps), and per component its gate π_k, normaliser and log p_k(w) (f64 each).
+   * The score and activation buffers then hold K vocabularies' worth, one after the other.
+   */
+  mixtureContexts: 80,
+  mixtureErrors: 84,
+  mixtureGates: 88,
 } as const;

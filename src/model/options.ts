@@ -4,6 +4,7 @@ import { definedOnly } from '../base/defined-only.js';
 import { UserError } from '../base/errors.js';
 import type { KernelChoice } from '../kernel/kernel.js';
 import { DEFAULT_DIV_VALUE, validateCutoffs } from './adaptive-clusters.js';
+import { MAX_MIXTURE_COMPONENTS } from './mixture.js';
 
 export type ModelType = 'sg' | 'cbow';
 /**
@@ -55,6 +56,11 @@ export interface TrainOptions {
   taylorOrder: number;
   /** softmax and dsoftmax only: the target's score is lowered by this before normalising (soft-margin). */
   margin: number;
+  /**
+   * softmax with exp or sig only: a mixture of this many softmaxes (Yang et al. 2018; with sig,
+   * Kanai et al. 2018), each over its own context tanh(P_k h), weighted by softmax(W h); 1 is the plain softmax.
+   */
+  mixture: number;
   /** dsoftmax only: the frequency bands, shares summing to 1. */
   bands: Band[];
   /**
@@ -117,6 +123,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'alpha' | 'minAl
   activation: 'exp',
   taylorOrder: 2,
   margin: 0,
+  mixture: 1,
   bands: DEFAULT_BANDS as Band[],
   divValue: DEFAULT_DIV_VALUE,
   dim: 100,
@@ -173,6 +180,12 @@ function refuseOutOfPlace(loss: LossType, defined: Partial<TrainOptions>): void 
     throw new UserError('--taylor-order is the order of the Taylor softmax: give it with --activation taylor, or drop it');
   }
   if (defined.bands !== undefined) only('bands', ['dsoftmax']);
+  if (defined.mixture !== undefined) {
+    only('mixture', ['softmax']);
+    if (defined.activation === 'taylor') {
+      throw new UserError('--mixture mixes softmaxes or sigsoftmaxes: give it with --activation exp or sig, not taylor');
+    }
+  }
   if (defined.cutoffs !== undefined) only('cutoffs', ['adaptive']);
   if (defined.divValue !== undefined) only('div-value', ['adaptive']);
   if (defined.negative !== undefined && defined.negative !== 0) only('negative', SAMPLING_LOSSES);
@@ -226,6 +239,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   if (!Number.isInteger(options.taylorOrder) || options.taylorOrder < 2 || options.taylorOrder > 10 || options.taylorOrder % 2 !== 0) {
     throw new UserError(`--taylor-order must be even, from 2 to 10 (an odd order's series goes negative), got ${options.taylorOrder}`);
   }
+  requireInteger('mixture', options.mixture, 1, MAX_MIXTURE_COMPONENTS);
   if (options.loss === 'dsoftmax') validateBands(options.bands, options.dim);
   if (options.cutoffs !== undefined) validateCutoffs(options.cutoffs);
   requireNumber('div-value', options.divValue, 1, 1e6);
@@ -252,7 +266,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
  * which resolveTrainOptions refuses when given (it fills them in with their defaults again).
  */
 export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
-  const { hsTree, activation, taylorOrder, margin, bands, cutoffs, divValue, ...shared } = saved;
+  const { hsTree, activation, taylorOrder, margin, bands, mixture, cutoffs, divValue, ...shared } = saved;
   return {
     ...shared,
     ...(saved.loss === 'hs' ? { hsTree } : {}),
@@ -261,5 +275,7 @@ export function givenOptions(saved: TrainOptions): Partial<TrainOptions> {
     ...(EXACT_LOSSES.includes(saved.loss) && activation === 'taylor' ? { taylorOrder: taylorOrder ?? 2 } : {}),
     ...(saved.loss === 'dsoftmax' ? { bands } : {}),
     ...(saved.loss === 'adaptive' ? { cutoffs, divValue } : {}),
+    // Checkpoints and model files written before mixtures existed have none: the softmax was plain.
+    ...(mixture !== undefined && mixture > 1 ? { mixture } : {}),
   };
 }

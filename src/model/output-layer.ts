@@ -1,6 +1,7 @@
 import { clusterOf, type AdaptiveLayout } from './adaptive-clusters.js';
 import type { BandLayout } from './bands.js';
 import type { CodeTree } from './code-tree.js';
+import { logSumExp, mixtureContexts, mixtureLogGates } from './mixture.js';
 import { EXACT_LOSSES, type Activation, type LossType, type ModelType } from './options.js';
 
 /**
@@ -22,12 +23,14 @@ export interface OutputLayer {
   tree?: CodeTree;
   /** dsoftmax (and softmax, as one band): which block of the input each word scores against. */
   bands?: BandLayout[];
+  /** A mixture of softmaxes (softmax with K > 1): its K·dim projection rows, then its K gate rows (see mixture.ts). */
+  mixture?: { components: number; rows: Float32Array };
   /** adaptive: the head, the clusters, and where their rows and projections lie in `weights`. */
   adaptive?: AdaptiveLayout;
 }
 
 /** The objective each loss minimises, as the report names it; the figure is its mean per prediction. */
-export function describeObjective(loss: LossType, activation: Activation, margin: number, taylorOrder = 2): string {
+export function describeObjective(loss: LossType, activation: Activation, margin: number, taylorOrder = 2, mixture = 1): string {
   const shifted = margin > 0 ? `, target score lowered by ${margin}` : '';
   const normaliser = { exp: 'softmax', sig: 'sigsoftmax', taylor: `Taylor softmax of order ${taylorOrder}` }[activation];
   switch (loss) {
@@ -35,7 +38,9 @@ export function describeObjective(loss: LossType, activation: Activation, margin
     case 'hs': return '-log P(w) as the product of binary decisions on its tree path (hierarchical softmax)';
     case 'nce': return '-log σ(Δ_w) - Σ log σ(-Δ_n), Δ = s - log(k·q) (noise-contrastive estimation)';
     case 'sampled': return '-log of the target\'s share of a softmax over it and k proposals, scores corrected by -log(k·q) (sampled softmax)';
-    case 'softmax': return `-log P(w) under the exact ${normaliser} over the vocabulary${shifted}`;
+    case 'softmax': return mixture > 1
+      ? `-log P(w) under a mixture of ${mixture} exact ${normaliser}es over the vocabulary${shifted}`
+      : `-log P(w) under the exact ${normaliser} over the vocabulary${shifted}`;
     case 'dsoftmax': return `-log P(w) under the exact differentiated ${normaliser} over the vocabulary${shifted}`;
     case 'adaptive': return '-log P(w) = -log p_head(w, or its cluster) - log p_cluster(w) (adaptive softmax)';
   }
@@ -72,6 +77,19 @@ export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: n
     }
     return logP;
   }
+  if (layer.mixture) {
+    // log Σ_k π_k p_k(w), each component a softmax over its own context tanh(P_k h).
+    const { components, rows } = layer.mixture;
+    const logGates = mixtureLogGates(rows, components, layer.dim, stride, h);
+    const contexts = mixtureContexts(rows, components, layer.dim, stride, h);
+    return logSumExp(contexts.map((context, k) => logGates[k] + logSoftmax(layer, context, word)));
+  }
+  return logSoftmax(layer, h, word);
+}
+
+/** ln P(word | h) under one softmax (or sigsoftmax, Taylor, nce's and sampled's exp) over every word. */
+function logSoftmax(layer: OutputLayer, h: ArrayLike<number>, word: number): number {
+  const { weights, stride } = layer;
   const bands = layer.bands ?? [{ firstWord: 0, endWord: weights.length / stride, dimOffset: 0, dims: layer.dim }];
   const V = bands[bands.length - 1].endWord;
   const logA = new Float64Array(V);
@@ -89,11 +107,7 @@ export function logProbability(layer: OutputLayer, h: ArrayLike<number>, word: n
 
 /** Log-activations made log-probabilities, in place: each less the log of their exp's sum. */
 export function logNormalise(logA: Float64Array): Float64Array {
-  let top = -Infinity;
-  for (let j = 0; j < logA.length; j++) top = Math.max(top, logA[j]);
-  let sum = 0;
-  for (let j = 0; j < logA.length; j++) sum += Math.exp(logA[j] - top);
-  const logZ = top + Math.log(sum);
+  const logZ = logSumExp(logA);
   for (let j = 0; j < logA.length; j++) logA[j] -= logZ;
   return logA;
 }

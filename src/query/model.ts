@@ -26,7 +26,7 @@ export interface PredictionAnswer {
  * a distribution over the vocabulary; for ns the scores are normalised as a softmax, as gensim's
  * predict_output_word does, which is not what negative sampling trained.
  */
-export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation' | 'taylorOrder'>): string {
+export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation' | 'taylorOrder'> & Partial<Pick<TrainOptions, 'mixture'>>): string {
   switch (options.loss) {
     case 'hs': return 'hierarchical softmax: the product of the decisions on the word\'s tree path';
     case 'ns': return 'negative sampling scores normalised as a softmax over the vocabulary (gensim\'s predict_output_word); ns does not train a distribution';
@@ -35,6 +35,8 @@ export function distributionOf(options: Pick<TrainOptions, 'loss' | 'activation'
     case 'adaptive': return 'adaptive softmax: the head\'s probability of the word, or of its cluster times the word\'s within the cluster';
     default: {
       const name = { exp: 'softmax', sig: 'sigsoftmax', taylor: `Taylor softmax of order ${options.taylorOrder ?? 2}` }[options.activation];
+      const mixture = options.mixture ?? 1;
+      if (mixture > 1) return `a mixture of ${mixture} ${name}es over the vocabulary, each over its own context tanh(P_k h), weighted by softmax(W h) (the margin is left out)`;
       return `${options.loss === 'dsoftmax' ? 'differentiated ' : ''}${name} over the vocabulary, normalised as trained (the margin is left out)`;
     }
   }

@@ -31,6 +31,7 @@ export class OutputIndex {
   /** Builds the index over every output row (labels are word rows). */
   static build(layer: OutputLayer, words: readonly string[], params: { M?: number; efConstruction?: number } = {}, onProgress?: IndexBuildProgress): OutputIndex {
     if (layer.loss === 'hs') throw new RangeError('hierarchical softmax is searched on its tree, not by inner product');
+    if (layer.mixture) throw new RangeError(`a mixture of ${layer.mixture.components} softmaxes is not one inner product with the output rows: search it exactly`);
     if (layer.adaptive) throw new RangeError('the adaptive softmax scores its tails in other dimensions than its head, so no one inner-product index holds it: search it exactly');
     if ((layer.loss === 'softmax' || layer.loss === 'dsoftmax') && layer.activation === 'taylor') {
       throw new RangeError('the Taylor softmax is not monotone in the score: search it exactly');

@@ -1,5 +1,6 @@
 import type { BandLayout } from '../model/bands.js';
 import { singleBand } from '../model/bands.js';
+import { logSumExp, mixtureContexts, mixtureLogGates } from '../model/mixture.js';
 import { EXACT_LOSSES } from '../model/options.js';
 import { adaptiveHeadLogProbabilities, adaptiveTailLogProbabilities, logNormalise, taylorActivation, type OutputLayer } from '../model/output-layer.js';
 import { DotKernel } from './dot-kernel.js';
@@ -80,7 +81,8 @@ function treeChildren(layer: OutputLayer, vocabSize: number): TreeChildren {
  *    found so far; the likelier branch is taken first, so good leaves come early.
  *  - the softmax family, nce, sampled and ns (its scores normalised as a softmax): one SIMD pass
  *    of dot products per band (dsoftmax scores each band against its block of the input only),
- *    the activation, a float64 log-sum-exp, and a partial selection.
+ *    the activation, a float64 log-sum-exp, and a partial selection; a mixture makes that pass
+ *    once per component and sums the components' probabilities, weighted by their gates.
  *  - adaptive: the head's scan, then each cluster's scan, likeliest cluster first, each word's
  *    log-probability its cluster's head entry plus its own within the cluster. A word's
  *    probability is at most its cluster's, so a cluster whose head entry cannot beat the k-th
@@ -140,16 +142,27 @@ export class OutputSearch {
 
   /** ln P(w | h) of every word (not for hs, where the search below avoids the full pass). */
   logProbabilities(h: ArrayLike<number>): Float64Array {
-    if (!this.layer.adaptive) return logNormalise(this.logActivations(h));
-    const { shortlist, clusters } = this.layer.adaptive;
-    const head = adaptiveHeadLogProbabilities(this.layer, h);
-    const out = new Float64Array(this.vocabSize);
-    out.set(head.subarray(0, shortlist));
-    clusters.forEach((c, i) => {
-      const tail = adaptiveTailLogProbabilities(this.layer, h, i);
-      for (let j = 0; j < tail.length; j++) out[c.firstWord + j] = head[shortlist + i] + tail[j];
+    const { mixture, adaptive, dim, stride } = this.layer;
+    if (adaptive) {
+      const { shortlist, clusters } = adaptive;
+      const head = adaptiveHeadLogProbabilities(this.layer, h);
+      const out = new Float64Array(this.vocabSize);
+      out.set(head.subarray(0, shortlist));
+      clusters.forEach((c, i) => {
+        const tail = adaptiveTailLogProbabilities(this.layer, h, i);
+        for (let j = 0; j < tail.length; j++) out[c.firstWord + j] = head[shortlist + i] + tail[j];
+      });
+      return out;
+    }
+    if (!mixture) return logNormalise(this.logActivations(h));
+    // A mixture: log Σ_k π_k p_k(w), one pass over the rows per component's context tanh(P_k h).
+    const logGates = mixtureLogGates(mixture.rows, mixture.components, dim, stride, h);
+    const parts = mixtureContexts(mixture.rows, mixture.components, dim, stride, h).map((context, k) => {
+      const logP = logNormalise(this.logActivations(context));
+      for (let j = 0; j < logP.length; j++) logP[j] += logGates[k];
+      return logP;
     });
-    return out;
+    return Float64Array.from({ length: this.vocabSize }, (_, j) => logSumExp(parts.map((logP) => logP[j])));
   }
 
   /** The k most probable words given input h, with their exact log-probabilities. */

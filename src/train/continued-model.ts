@@ -21,6 +21,8 @@ export interface ContinuedModel {
   stride: number;
   /** hs: the tree the output rows belong to. */
   tree?: CodeTree;
+  /** A mixture of softmaxes: its projections' rows, then its gates' (see mixture.ts), `stride` floats apart. */
+  mixture?: Float32Array;
 }
 
 /** What the report says of a run that trained a model on. */
@@ -38,7 +40,7 @@ export interface ContinuedSummary {
 }
 
 /** Options that make the model what it is: they come from the model file, and a different value is refused. */
-const MODEL_KEYS = ['model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'bands', 'dim', 'window', 'negative', 'sharedNegatives'] as const;
+const MODEL_KEYS = ['model', 'loss', 'hsTree', 'activation', 'taylorOrder', 'margin', 'mixture', 'bands', 'dim', 'window', 'negative', 'sharedNegatives'] as const;
 /** Options of a run, not of the model: they start from the defaults, not from the model's run. */
 const RUN_KEYS = ['workers', 'kernel', 'maxWords', 'maxSeconds'] as const;
 
@@ -82,7 +84,8 @@ export function continuedOptions(model: ContinuedModel, partial: Partial<TrainOp
  * Puts the model's rows in place, after every row has had its fresh start (C word2vec's random
  * input, zero output): a known word's input and output rows move to its id in the merged
  * vocabulary, joined words keep their fresh rows. With hs the tree was rebuilt over the merged
- * counts; see keepInnerRows.
+ * counts; see keepInnerRows. A mixture's projections and gates belong to no word: they follow
+ * the output rows, so they move to their place after the merged vocabulary's rows.
  */
 export function applyContinuedModel(
   input: Float32Array,
@@ -101,6 +104,12 @@ export function applyContinuedModel(
     if (!tree) output.set(model.output.subarray(k * model.stride, k * model.stride + dim), id * stride);
     if (vocabulary.counts[id] > model.counts[k]) knownInText++;
   });
+  if (model.mixture) {
+    const first = vocabulary.words.length * stride;
+    for (let r = 0; r * model.stride < model.mixture.length; r++) {
+      output.set(model.mixture.subarray(r * model.stride, r * model.stride + dim), first + r * stride);
+    }
+  }
   const known = model.words.length;
   const summary: ContinuedSummary = { source: model.source, known, knownInText, joined: vocabulary.words.length - known };
   if (tree && model.tree) {

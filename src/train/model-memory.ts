@@ -2,6 +2,7 @@ import { Random, deriveSeed } from '../base/random.js';
 import type { EncodedCorpus } from '../corpus/encoded-corpus.js';
 import { buildLossTables } from '../model/loss-tables.js';
 import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
+import { initialiseMixture, mixtureRowCount } from '../model/mixture.js';
 import type { TrainOptions } from '../model/options.js';
 import { keepProbabilities } from '../model/subsampling.js';
 import { createSharedMemory, planLayout } from './shared-memory.js';
@@ -19,6 +20,7 @@ export function createModel(corpus: EncodedCorpus, options: TrainOptions, worker
     activation: options.activation,
     taylorOrder: options.taylorOrder,
     margin: options.margin,
+    mixture: options.mixture,
     bands,
     adaptive,
     window: options.window,
@@ -52,9 +54,14 @@ export function initialiseInputWeights(weights: Float32Array, stride: number, op
  * softmax's head and tail rows; its projections cannot: with P = 0 and tail rows 0, the projected
  * input is 0, so the tail rows' step (∝ h_c) and the projection's (∝ the tail rows) are both 0
  * and neither ever moves. They start as PyTorch's nn.Linear does, uniform in ±1/√dim, which keeps
- * h_c = P x on the scale of x (each coordinate a sum of dim terms).
+ * h_c = P x on the scale of x (each coordinate a sum of dim terms). A mixture's projections and
+ * gates, the block's last rows, start as initialiseMixture says why.
  */
-export function initialiseOutputWeights(weights: Float32Array, stride: number, options: Pick<TrainOptions, 'seed' | 'dim'>, adaptive?: AdaptiveLayout): void {
+export function initialiseOutputWeights(weights: Float32Array, stride: number, options: Pick<TrainOptions, 'seed' | 'dim' | 'mixture'>, adaptive?: AdaptiveLayout): void {
+  if (options.mixture > 1) {
+    const rows = mixtureRowCount(options.mixture, options.dim) * stride;
+    initialiseMixture(weights.subarray(weights.length - rows), options.mixture, options.dim, stride, deriveSeed(options.seed, 0x313c));
+  }
   if (!adaptive) return;
   const random = new Random(deriveSeed(options.seed, 0xada9));
   const bound = 1 / Math.sqrt(options.dim);

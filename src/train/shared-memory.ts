@@ -3,6 +3,7 @@ import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
 import type { AliasTable } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
+import { mixtureRowCount } from '../model/mixture.js';
 import { CORRECTED_LOSSES, EXACT_LOSSES, SAMPLING_LOSSES, type Activation, type LossType, type ModelType } from '../model/options.js';
 import {
   ActivationId, ADAPTIVE_CLUSTER_FIELDS, BAND_FIELDS, EXP_TABLE_SIZE, FLAG_CBOW, FLAG_SHARED_NEGATIVES, HEADER_BYTES, HeaderField, LossId, MAX_EXP, SlotField,
@@ -25,7 +26,7 @@ export function paddedStride(dim: number): number {
   return (dim + 3) & ~3;
 }
 
-const SLOT_HEADER_BYTES = 80;
+const SLOT_HEADER_BYTES = 112;
 
 /**
  * Output rows that every prediction writes are where Hogwild workers collide: two threads
@@ -45,15 +46,14 @@ export interface PrivateRows {
 /** hs: the top levels of the tree (rows are numbered from the root down), merged every 128 predictions. */
 export const HS_PRIVATE_ROWS = 63;
 
-export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize'> & Partial<Pick<ModelShape, 'dim' | 'adaptive'>>): PrivateRows {
-  if (EXACT_LOSSES.includes(shape.loss)) return { first: 0, rows: shape.vocabSize, syncEvery: 32 };
-  if (shape.loss === 'adaptive') {
-    // The whole block: every prediction writes every head row, and a prediction of a tail word
-    // writes its cluster's projection and every row of the cluster (a softmax over it), so each
-    // part is as hot as the exact softmax's rows are, for the share of predictions that reach it.
-    // The block is smaller than the exact softmax's V rows, so the copy and its merges are too.
-    return { first: 0, rows: shape.adaptive!.floats / paddedStride(shape.dim!), syncEvery: 32 };
-  }
+export function privateRowsFor(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'dim'> & Partial<Pick<ModelShape, 'mixture' | 'adaptive'>>): PrivateRows {
+  // The whole output block. Exact softmax: every prediction writes every row, a mixture's
+  // projections and gates after the output rows too. Adaptive: every prediction writes every head
+  // row, and a prediction of a tail word writes its cluster's projection and every row of the
+  // cluster (a softmax over it), so each part is as hot as the exact softmax's rows are, for the
+  // share of predictions that reach it; the block is smaller than the exact softmax's V rows, so
+  // the copy and its merges are too.
+  if (EXACT_LOSSES.includes(shape.loss) || shape.loss === 'adaptive') return { first: 0, rows: outputFloats(shape) / paddedStride(shape.dim), syncEvery: 32 };
   if (shape.loss === 'hs') {
     // Inner nodes are rows 0..V-2, the root the last.
     const rows = Math.min(HS_PRIVATE_ROWS, Math.max(0, shape.vocabSize - 1));
@@ -75,6 +75,8 @@ export interface ModelShape {
   /** The Taylor softmax's order (activation taylor). */
   taylorOrder: number;
   margin: number;
+  /** Components of a mixture of softmaxes (1: the plain softmax). */
+  mixture: number;
   window: number;
   negative: number;
   sharedNegatives: boolean;
@@ -95,8 +97,9 @@ export interface MemoryLayout {
   stride: number;
   header: number;
   inputWeights: number;
+  /** The output block: the V output rows, then a mixture's rows; or the adaptive softmax's block. */
   outputWeights: number;
-  /** Floats of the output block: vocabSize × stride, or the adaptive softmax's head, projections and tails. */
+  /** Floats of the output block (see outputFloats). */
   outputFloats: number;
   keepProbability: number;
   aliasProbability: number;
@@ -130,11 +133,12 @@ function align16(n: number): number {
 }
 
 /**
- * Scores one prediction keeps at once: every word (exact softmax), the target and its proposals
- * (sampled), the head's entries or the largest cluster's words (adaptive).
+ * Scores one prediction keeps at once: every word (exact softmax; every word of every component
+ * for a mixture, whose steps need all components' probabilities first), the target and its
+ * proposals (sampled), the head's entries or the largest cluster's words (adaptive).
  */
-export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative' | 'adaptive'>): number {
-  if (EXACT_LOSSES.includes(shape.loss)) return paddedStride(shape.vocabSize);
+export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'negative' | 'mixture' | 'adaptive'>): number {
+  if (EXACT_LOSSES.includes(shape.loss)) return shape.mixture * paddedStride(shape.vocabSize);
   if (shape.loss === 'sampled') return paddedStride(shape.negative + 1);
   if (shape.loss === 'adaptive') {
     const { shortlist, clusters } = shape.adaptive!;
@@ -143,9 +147,13 @@ export function scoreCapacity(shape: Pick<ModelShape, 'loss' | 'vocabSize' | 'ne
   return 0;
 }
 
-/** Floats of the output block: a row per word, or the adaptive softmax's head, projections and tails. */
-export function outputFloats(shape: Pick<ModelShape, 'vocabSize' | 'dim' | 'adaptive'>): number {
-  return shape.adaptive ? shape.adaptive.floats : shape.vocabSize * paddedStride(shape.dim);
+/**
+ * Floats of the output block: a row per word (or inner node), then a mixture's projections and
+ * gates (see mixtureRowCount); or the adaptive softmax's head, projections and tails.
+ */
+export function outputFloats(shape: Pick<ModelShape, 'vocabSize' | 'dim'> & Partial<Pick<ModelShape, 'mixture' | 'adaptive'>>): number {
+  if (shape.adaptive) return shape.adaptive.floats;
+  return (shape.vocabSize + mixtureRowCount(shape.mixture ?? 1, shape.dim)) * paddedStride(shape.dim);
 }
 
 /** The adaptive softmax's projected input and its step: floats of the widest cluster's rows. */
@@ -183,7 +191,7 @@ export function planLayout(shape: ModelShape): MemoryLayout {
   const slots: number[] = [];
   const slotTokens: number[] = [];
   for (let i = 0; i < shape.slots; i++) {
-    slots.push(a.take(slotBytes(stride, shape.maxSentenceLength, shape.negative, scores, outputCopyBytes(shape), projectedFloats(shape)).total));
+    slots.push(a.take(slotBytes(stride, shape, scores, outputCopyBytes(shape), projectedFloats(shape)).total));
     slotTokens.push(a.take(shape.chunkCapacity * 4));
   }
   const totalBytes = a.next;
@@ -202,20 +210,27 @@ export function planLayout(shape: ModelShape): MemoryLayout {
 }
 
 /** Offsets of a slot's buffers from its start; each 16-byte aligned, for f32x4 loads. */
-function slotBytes(stride: number, maxSentenceLength: number, negative: number, scores: number, copyBytes: number, projected: number) {
+function slotBytes(stride: number, shape: Pick<ModelShape, 'maxSentenceLength' | 'negative' | 'mixture'>, scores: number, copyBytes: number, projected: number) {
   const hidden = SLOT_HEADER_BYTES;
   const hiddenError = hidden + stride * 4;
   const sentence = hiddenError + stride * 4;
-  const negatives = align16(sentence + maxSentenceLength * 4);
-  const scoreAt = align16(negatives + negative * 4);
+  const negatives = align16(sentence + shape.maxSentenceLength * 4);
+  const scoreAt = align16(negatives + shape.negative * 4);
   const activations = scoreAt + scores * 4;
   const outputCopy = align16(activations + scores * 4);
   const outputSnapshot = outputCopy + copyBytes;
+  // The adaptive softmax's projected input and its step (projected floats each).
   const projectedAt = outputSnapshot + copyBytes;
   const projectedError = projectedAt + projected * 4;
+  // A mixture's K contexts and their errors (stride floats each), and its K gates, normalisers and log p_k(w) (f64).
+  const components = shape.mixture > 1 ? shape.mixture : 0;
+  const mixtureContexts = projectedError + projected * 4;
+  const mixtureErrors = mixtureContexts + components * stride * 4;
+  const mixtureGates = mixtureErrors + components * stride * 4;
+  const total = mixtureGates + components * 3 * 8;
   return {
     hidden, hiddenError, sentence, negatives, scores: scoreAt, activations, outputCopy, outputSnapshot, projected: projectedAt, projectedError,
-    total: projectedError + projected * 4,
+    mixtureContexts, mixtureErrors, mixtureGates, total,
   };
 }
 
@@ -260,6 +275,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
   set(HeaderField.copyFirstRow, privateRows.first);
   set(HeaderField.copyRows, privateRows.rows);
   set(HeaderField.taylorOrder, shape.taylorOrder);
+  set(HeaderField.mixtureComponents, shape.mixture);
   set(HeaderField.adaptiveClusters, layout.adaptiveClusters);
   set(HeaderField.adaptiveClusterCount, shape.adaptive?.clusters.length ?? 0);
   set(HeaderField.adaptiveShortlist, shape.adaptive?.shortlist ?? 0);
@@ -302,7 +318,7 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     new Uint32Array(buffer, layout.adaptiveClusters, shape.adaptive!.clusters.length * ADAPTIVE_CLUSTER_FIELDS).set(fields, i * ADAPTIVE_CLUSTER_FIELDS);
   });
   writeSigmoidTables(buffer, layout);
-  const within = slotBytes(layout.stride, shape.maxSentenceLength, shape.negative, scoreCapacity(shape), outputCopyBytes(shape), projectedFloats(shape));
+  const within = slotBytes(layout.stride, shape, scoreCapacity(shape), outputCopyBytes(shape), projectedFloats(shape));
   for (let i = 0; i < layout.slots.length; i++) {
     const slot = layout.slots[i];
     const fields = new Uint32Array(buffer, slot, SLOT_HEADER_BYTES / 4);
@@ -318,6 +334,10 @@ export function createSharedMemory(layout: MemoryLayout, tables: ModelTables): W
     fields[SlotField.outputSnapshot / 4] = copies ? slot + within.outputSnapshot : 0;
     fields[SlotField.projected / 4] = slot + within.projected;
     fields[SlotField.projectedError / 4] = slot + within.projectedError;
+    const mixture = shape.mixture > 1;
+    fields[SlotField.mixtureContexts / 4] = mixture ? slot + within.mixtureContexts : 0;
+    fields[SlotField.mixtureErrors / 4] = mixture ? slot + within.mixtureErrors : 0;
+    fields[SlotField.mixtureGates / 4] = mixture ? slot + within.mixtureGates : 0;
   }
   return memory;
 }

@@ -126,12 +126,14 @@ async function train(
     const { layout, memory, tree, bands, adaptive } = createModel(corpus, options, workers);
     const rows = corpus.vocabulary.words.length * layout.stride;
     const input = new Float32Array(memory.buffer, layout.inputWeights, rows);
+    // The whole output block (checkpoints keep it): the output rows, then a mixture's projections
+    // and gates; or the adaptive softmax's head, projections and tails.
     const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
     const saved = resumed?.checkpoint;
     if (saved && (saved.header.layout.stride !== layout.stride || saved.input.length !== rows || saved.output.length !== layout.outputFloats)) {
       throw new UserError(`${resumed!.path}: its weights do not fit the model its options describe; it cannot be resumed`);
     }
-    const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder);
+    const objective = describeObjective(options.loss, options.activation, options.margin, options.taylorOrder, options.mixture);
     observer.onPhase?.(
       'train',
       `training ${options.model}/${lossLabel(options, adaptive)} on ${corpus.vocabulary.words.length} words; loss: mean per prediction of ${objective}` +
@@ -170,10 +172,12 @@ async function train(
       activation: options.activation,
       taylorOrder: options.taylorOrder,
       dim: options.dim,
-      weights,
+      // A mixture's rows are its own part of the layer.
+      weights: options.mixture > 1 ? weights.subarray(0, rows) : weights,
       stride: layout.stride,
       tree,
       bands: bands.length > 0 ? bands : undefined,
+      mixture: options.mixture > 1 ? { components: options.mixture, rows: weights.subarray(rows) } : undefined,
       adaptive,
     });
     const evaluation = control.evaluate;
@@ -260,6 +264,7 @@ function lossLabel(options: TrainOptions, adaptive?: AdaptiveLayout): string {
   if (EXACT_LOSSES.includes(options.loss)) {
     if (options.activation !== 'exp') details.push(options.activation === 'taylor' && options.taylorOrder !== 2 ? `taylor order ${options.taylorOrder}` : options.activation);
     if (options.margin > 0) details.push(`margin ${options.margin}`);
+    if (options.mixture > 1) details.push(`mixture of ${options.mixture}`);
   }
   if (adaptive) {
     const cutoffs = [adaptive.shortlist, ...adaptive.clusters.slice(0, -1).map((c) => c.endWord)].slice(0, adaptive.clusters.length);

@@ -6,6 +6,7 @@ import { logExpectedNoiseCounts } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { ACTIVATIONS, LOSS_TYPES, SAMPLING_LOSSES, type TrainOptions } from '../model/options.js';
+import { MAX_MIXTURE_COMPONENTS, mixtureRowCount } from '../model/mixture.js';
 import type { OutputLayer } from '../model/output-layer.js';
 import type { TrainedModel } from '../train/trainer.js';
 
@@ -19,15 +20,17 @@ import type { TrainedModel } from '../train/trainer.js';
  *   offsets  u32  vocabSize + 1        hs: where each word's path starts in points and codes
  *   points   u32  path total           hs: the inner node of each step, root first
  *   noise    f32  vocabSize            ns, nce, sampled: the noise distribution q(w) ∝ count^0.75
+ *   mixture  f32  (K·dim + K) × stride  a mixture of K softmaxes: the rows of P_1..P_K, then W's
  *   codes    u8   path total           hs: the branch of each step (last: the only unaligned one)
- * The bands (dsoftmax, and softmax as one band) and the adaptive softmax's clusters are in the header.
+ * The bands (dsoftmax, and softmax as one band) and the adaptive softmax's clusters are in the
+ * header. Files written before mixtures existed have no options.mixture: they are read as K = 1.
  */
 export const MODEL_VERSION = 1;
 export const MODEL_MAGIC = Buffer.from('W2VMODL\0', 'latin1');
 const MODEL_FILE: FramedFileKind = { magic: MODEL_MAGIC, version: MODEL_VERSION, what: 'model file' };
 
-type SectionName = 'input' | 'output' | 'offsets' | 'points' | 'noise' | 'codes';
-const SECTION_TYPES = { input: 'f32', output: 'f32', offsets: 'u32', points: 'u32', noise: 'f32', codes: 'u8' } as const;
+type SectionName = 'input' | 'output' | 'offsets' | 'points' | 'noise' | 'mixture' | 'codes';
+const SECTION_TYPES = { input: 'f32', output: 'f32', offsets: 'u32', points: 'u32', noise: 'f32', mixture: 'f32', codes: 'u8' } as const;
 const TYPE_BYTES = { f32: 4, u32: 4, u8: 1 } as const;
 
 export interface ModelHeader {
@@ -85,6 +88,7 @@ export async function writeModelFile(file: string, model: Omit<SavedModel, 'nois
   const parts: Partial<Record<SectionName, ArrayBufferView>> = { input: model.vectors.subarray(0, V * model.stride), output: output.weights.subarray(0, outputFloats) };
   if (output.tree) Object.assign(parts, { offsets: output.tree.offsets, points: output.tree.points });
   if (SAMPLING_LOSSES.includes(options.loss)) parts.noise = noiseDistribution(model.counts);
+  if (output.mixture) parts.mixture = output.mixture.rows;
   if (output.tree) parts.codes = output.tree.codes;
   const names = (Object.keys(SECTION_TYPES) as SectionName[]).filter((name) => parts[name] !== undefined);
   const header: ModelHeader = {
@@ -142,7 +146,8 @@ export async function readModelFile(file: string): Promise<SavedModel> {
     new Uint8Array(out.buffer).set(bytes);
     return out;
   };
-  const { options } = header;
+  // Files written before mixtures existed: the plain softmax.
+  const options: TrainOptions = { ...header.options, mixture: header.options.mixture ?? 1 };
   let tree: CodeTree | undefined;
   if (options.loss === 'hs') {
     tree = checkedTree(V, u32('offsets'), u32('points'), Uint8Array.from(sections.get('codes')!), refuse);
@@ -154,7 +159,11 @@ export async function readModelFile(file: string): Promise<SavedModel> {
     dim,
     stride,
     vectors: f32('input'),
-    output: { loss: options.loss, activation: options.activation, taylorOrder: options.taylorOrder ?? 2, dim, weights: f32('output'), stride, tree, bands: header.bands, adaptive: header.adaptive },
+    output: {
+      loss: options.loss, activation: options.activation, taylorOrder: options.taylorOrder ?? 2, dim, weights: f32('output'), stride, tree, bands: header.bands,
+      adaptive: header.adaptive,
+      ...(options.mixture > 1 ? { mixture: { components: options.mixture, rows: f32('mixture') } } : {}),
+    },
     noise: sections.has('noise') ? f32('noise') : undefined,
     epochLosses: header.epochLosses,
   };
@@ -170,6 +179,8 @@ function checkHeader(header: ModelHeader, refuse: (why: string) => Error): void 
   if (!options || !LOSS_TYPES.includes(options.loss) || !ACTIVATIONS.includes(options.activation) || (options.model !== 'sg' && options.model !== 'cbow')) fail('options');
   if (!layout || !isCount(layout.vocabSize) || layout.vocabSize < 1 || !isCount(layout.dim) || layout.dim < 1 || !isCount(layout.stride) || layout.stride < layout.dim) fail('layout');
   if (options.dim !== layout.dim) fail('layout (its dimension differs from the options)');
+  const mixture = options.mixture ?? 1;
+  if (!Number.isInteger(mixture) || mixture < 1 || mixture > MAX_MIXTURE_COMPONENTS || (mixture > 1 && options.loss !== 'softmax')) fail('options (mixture)');
   if (!vocabulary || !Array.isArray(vocabulary.words) || !Array.isArray(vocabulary.counts)) fail('vocabulary');
   if (vocabulary.words.length !== layout.vocabSize || vocabulary.counts.length !== layout.vocabSize) fail('vocabulary (its size differs from the layout)');
   if (!vocabulary.words.every((w) => typeof w === 'string') || !vocabulary.counts.every(isCount)) fail('vocabulary');
@@ -180,6 +191,7 @@ function checkHeader(header: ModelHeader, refuse: (why: string) => Error): void 
   const expected: Record<string, number | undefined> = { input: layout.vocabSize * layout.stride, output: outputFloats };
   if (options.loss === 'hs') expected.offsets = layout.vocabSize + 1;
   if (SAMPLING_LOSSES.includes(options.loss)) expected.noise = layout.vocabSize;
+  if (mixture > 1) expected.mixture = mixtureRowCount(mixture, layout.dim) * layout.stride;
   const names = sections.map((s) => s?.name);
   for (const name of Object.keys(expected)) if (!names.includes(name as SectionName)) fail(`${name} section`);
   for (const s of sections) {

@@ -102,6 +102,21 @@ describe('w2v train --save-model and w2v predict', () => {
     assertOneLineFailure(w2v('predict', models.cbow, 't1w0', '--index'), /--index: hierarchical softmax is searched on its tree, not by inner product; drop --index/);
   });
 
+  it('predicts with a mixture of softmaxes, scores a held-out text with it, and refuses --index for it', () => {
+    const mixture = path.join(dir, 'mixture.w2vmodel');
+    const trained = w2v('train', path.join(dir, 'train.txt'), '--out', path.join(dir, 'mixture.bin'), '--save-model', mixture, '--loss', 'softmax', '--mixture', '2', ...TRAIN);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /under a mixture of 2 exact softmaxes over the vocabulary/);
+    const r = w2v('predict', mixture, 't4w1', 't4w3', '-k', '4', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const answer = JSON.parse(r.stdout);
+    assert.match(answer.distribution, /a mixture of 2 softmaxes/);
+    assert.ok(answer.predictions.every((p: { word: string }) => topicOf(p.word) === 't4'), r.stdout);
+    const score = JSON.parse(w2v('predict', mixture, '--eval', path.join(dir, 'held-out.txt'), '--json').stdout);
+    assert.ok(score.perplexity < 0.5 * score.unigram.perplexity, `${score.perplexity} against the unigram model's ${score.unigram.perplexity}`);
+    assertOneLineFailure(w2v('predict', mixture, 't1w0', '--index'), /--index: a mixture of 2 softmaxes is not one inner product with the output rows: search it exactly; drop --index/);
+  });
+
   it('an adaptive softmax model predicts and evaluates; --index and its options out of place are refused in one line', () => {
     const adaptive = path.join(dir, 'adaptive.w2vmodel');
     const corpus = path.join(dir, 'train.txt');

@@ -220,6 +220,13 @@ describe('w2v train', () => {
       { name: 'an odd --taylor-order', message: /--taylor-order must be even, from 2 to 10 \(an odd order's series goes negative\), got 3/, args: (c) => [c.corpus, '--loss', 'softmax', '--activation', 'taylor', '--taylor-order', '3'] },
       { name: '--taylor-order 12', message: /--taylor-order must be even, from 2 to 10/, args: (c) => [c.corpus, '--loss', 'softmax', '--activation', 'taylor', '--taylor-order', '12'] },
       { name: '--taylor-order without --activation taylor', message: /--taylor-order is the order of the Taylor softmax: give it with --activation taylor/, args: (c) => [c.corpus, '--loss', 'softmax', '--taylor-order', '4'] },
+      { name: '--mixture with --loss hs', message: /--mixture does not apply to --loss hs: it is for --loss softmax/, args: (c) => [c.corpus, '--loss', 'hs', '--mixture', '2'] },
+      { name: '--mixture with --loss dsoftmax', message: /--mixture does not apply to --loss dsoftmax/, args: (c) => [c.corpus, '--loss', 'dsoftmax', '--mixture', '2'] },
+      { name: '--mixture with --loss adaptive', message: /--mixture does not apply to --loss adaptive: it is for --loss softmax/, args: (c) => [c.corpus, '--loss', 'adaptive', '--mixture', '2'] },
+      { name: '--mixture with --activation taylor', message: /--mixture mixes softmaxes or sigsoftmaxes: give it with --activation exp or sig, not taylor/, args: (c) => [c.corpus, '--loss', 'softmax', '--activation', 'taylor', '--mixture', '2'] },
+      { name: '--mixture 0', message: /--mixture must be an integer between 1 and 32, got 0/, args: (c) => [c.corpus, '--loss', 'softmax', '--mixture', '0'] },
+      { name: '--mixture 2.5', message: /--mixture must be an integer between 1 and 32, got 2\.5/, args: (c) => [c.corpus, '--loss', 'softmax', '--mixture', '2.5'] },
+      { name: '--mixture 33', message: /--mixture must be an integer between 1 and 32, got 33/, args: (c) => [c.corpus, '--loss', 'softmax', '--mixture', '33'] },
       { name: 'unreadable --bands', message: /--bands: cannot read \"half\"/, args: (c) => [c.corpus, '--loss', 'dsoftmax', '--bands', 'half'] },
       { name: '--loss foo', message: /foo/, args: (c) => [c.corpus, '--loss', 'foo'] },
       // Fails while writing: the temporary vectors file must be removed.

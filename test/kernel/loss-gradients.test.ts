@@ -24,6 +24,8 @@ interface Snapshot {
   tree?: { offsets: Uint32Array; codes: Uint8Array; points: Uint32Array };
   noiseLog?: Float64Array;
   bands: Array<{ first: number; end: number; offset: number; width: number }>;
+  /** A mixture of softmaxes: the K·DIM rows of P_1..P_K, then the K rows of W. */
+  mixture?: { P: Float64Array[]; W: Float64Array[] };
 }
 
 function softplus(x: number): number {
@@ -65,15 +67,27 @@ function objective(loss: LossType, activation: Activation, margin: number, s: Sn
       return logSumExp(corrected) - corrected[0];
     }
     default: {
-      const logA: number[] = [];
-      for (const band of s.bands) {
-        for (let j = band.first; j < band.end; j++) {
-          let score = dotRange(s.h, s.out[j], band.offset, Math.min(DIM, band.offset + band.width));
-          if (j === TARGET) score -= margin;
-          logA[j] = activation === 'exp' ? score : activation === 'sig' ? score - softplus(-score) : Math.log(taylorActivation(score, taylorOrder));
+      const logP = (h: Float64Array) => {
+        const logA: number[] = [];
+        for (const band of s.bands) {
+          for (let j = band.first; j < band.end; j++) {
+            let score = dotRange(h, s.out[j], band.offset, Math.min(DIM, band.offset + band.width));
+            if (j === TARGET) score -= margin;
+            logA[j] = activation === 'exp' ? score : activation === 'sig' ? score - softplus(-score) : Math.log(taylorActivation(score, taylorOrder));
+          }
         }
-      }
-      return logSumExp(logA) - logA[TARGET];
+        return logA[TARGET] - logSumExp(logA);
+      };
+      if (!s.mixture) return -logP(s.h);
+      // -log Σ_k π_k p_k(w), π = softmax(W h), p_k over the context tanh(P_k h).
+      const { P, W } = s.mixture;
+      const logits = W.map((row) => dotRange(s.h, row, 0, DIM));
+      const logPi = logits.map((l) => l - logSumExp(logits));
+      const joint = W.map((_, k) => {
+        const context = Float64Array.from({ length: DIM }, (_, i) => Math.tanh(dotRange(s.h, P[k * DIM + i], 0, DIM)));
+        return logPi[k] + logP(context);
+      });
+      return -logSumExp(joint);
     }
   }
 }
@@ -95,6 +109,14 @@ function snapshot(m: KernelModel, spec: KernelModelSpec): Snapshot {
     first: u32[bands0 + 4 * b], end: u32[bands0 + 4 * b + 1], offset: u32[bands0 + 4 * b + 2] * 4, width: u32[bands0 + 4 * b + 3] * 4,
   }));
   const snap: Snapshot = { h, out, bands };
+  const K = spec.mixture ?? 1;
+  if (K > 1) {
+    const row = (r: number) => {
+      const at = (layout.outputWeights >> 2) + (VOCAB + r) * layout.stride;
+      return Float64Array.from(f32.subarray(at, at + DIM));
+    };
+    snap.mixture = { P: Array.from({ length: K * DIM }, (_, r) => row(r)), W: Array.from({ length: K }, (_, k) => row(K * DIM + k)) };
+  }
   if (spec.loss === 'hs') {
     const offsets = Uint32Array.from(u32.subarray(header('huffmanOffsets') >> 2, (header('huffmanOffsets') >> 2) + VOCAB + 1));
     const total = offsets[VOCAB];
@@ -159,7 +181,8 @@ describe('every loss steps along the negative gradient of its objective', () => 
       const f32 = new Float32Array(m.memory.buffer);
       const error0 = new Uint32Array(m.memory.buffer)[(m.layout.slots[0] + SlotField.hiddenError) >> 2] >> 2;
       const eps = 1e-5;
-      const check = (actualStep: number, read: () => number, write: (v: number) => void, what: string) => {
+      // slack: what float32 can resolve of a step of a weight near 1 (a projection's diagonal), in units of the step.
+      const check = (actualStep: number, read: () => number, write: (v: number) => void, what: string, slack = 0) => {
         const x = read();
         write(x + eps);
         const up = objective(spec.loss, activation, margin, before, spec.taylorOrder);
@@ -169,7 +192,7 @@ describe('every loss steps along the negative gradient of its objective', () => 
         const gradient = (up - down) / (2 * eps);
         const step = actualStep / ALPHA;
         assert.ok(
-          Math.abs(step + gradient) <= tolerance.abs + tolerance.rel * Math.abs(gradient),
+          Math.abs(step + gradient) <= tolerance.abs + tolerance.rel * Math.abs(gradient) + slack,
           `${what}: step/alpha ${step}, -gradient ${-gradient}`,
         );
         return Math.abs(gradient);
@@ -183,6 +206,20 @@ describe('every loss steps along the negative gradient of its objective', () => 
           const moved = after.out[j][i] - before.out[j][i];
           largest = Math.max(largest, check(moved, () => before.out[j][i], (v) => (before.out[j][i] = v), `output[${j}][${i}]`));
         }
+      }
+      if (before.mixture) {
+        const { P, W } = before.mixture;
+        const moved = after.mixture!;
+        let mixtureLargest = 0;
+        const rows = [...P.map((row, r) => ({ row, to: moved.P[r], what: `P_${Math.floor(r / DIM)}[${r % DIM}]` })), ...W.map((row, k) => ({ row, to: moved.W[k], what: `W[${k}]` }))];
+        for (const { row, to, what } of rows) {
+          for (let i = 0; i < DIM; i++) {
+            // The copy and the merge round the weight three times: a few units in its last place.
+            const slack = (4 * Math.abs(row[i]) * 2 ** -23) / ALPHA;
+            mixtureLargest = Math.max(mixtureLargest, check(to[i] - row[i], () => row[i], (v) => (row[i] = v), `${what}[${i}]`, slack));
+          }
+        }
+        assert.ok(mixtureLargest > 0.01, `the objective depends on the projections and gates (largest gradient ${mixtureLargest})`);
       }
       assert.ok(largest > 0.05, `the objective depends on the weights (largest gradient ${largest})`);
     });
@@ -201,8 +238,9 @@ describe('the SIMD kernel takes the same single steps', { skip: !wasmSimdAvailab
       const ra = readSlotResults(a.memory.buffer, a.layout.slots[0]);
       const rb = readSlotResults(b.memory.buffer, b.layout.slots[0]);
       assert.ok(Math.abs(ra.lossSum - rb.lossSum) <= 1e-5 * Math.max(1, ra.lossSum), `loss ${rb.lossSum} vs ${ra.lossSum}`);
-      const x = new Float32Array(a.memory.buffer, a.layout.outputWeights, VOCAB * a.layout.stride);
-      const y = new Float32Array(b.memory.buffer, b.layout.outputWeights, VOCAB * b.layout.stride);
+      // The whole output block: a mixture's projections and gates too.
+      const x = new Float32Array(a.memory.buffer, a.layout.outputWeights, a.layout.outputFloats);
+      const y = new Float32Array(b.memory.buffer, b.layout.outputWeights, b.layout.outputFloats);
       for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= 1e-6, `output weight ${i}: ${y[i]} vs ${x[i]}`);
     });
   }

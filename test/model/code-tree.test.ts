@@ -228,7 +228,7 @@ describe('buildBalancedTree', () => {
 describe('the rows a worker keeps its own copy of (hs)', () => {
   const V = 1000;
   const zipf = Array.from({ length: V }, (_, i) => Math.round(1e6 / (i + 1)));
-  const { first, rows } = privateRowsFor({ loss: 'hs', vocabSize: V });
+  const { first, rows } = privateRowsFor({ loss: 'hs', vocabSize: V, mixture: 1, dim: 8 });
   for (const [name, tree] of [['Huffman', buildHuffmanTree(zipf)], ['balanced', buildBalancedTree(V)]] as const) {
     it(`are the top of the ${name} tree: every path starts in them and, once out, never comes back`, () => {
       assert.equal(first + rows, V - 1, 'they end at the root, row V - 2');
@@ -251,7 +251,11 @@ describe('the rows a worker keeps its own copy of (hs)', () => {
     for (let w = 0; w < V; w++) assert.ok(pointsOf(tree, w).slice(0, 6).every((p) => p >= first));
   });
   it('the exact softmax keeps every row, the sparse losses none', () => {
-    assert.deepEqual(privateRowsFor({ loss: 'softmax', vocabSize: 50 }), { first: 0, rows: 50, syncEvery: 32 });
-    assert.equal(privateRowsFor({ loss: 'ns', vocabSize: 50 }).rows, 0);
+    assert.deepEqual(privateRowsFor({ loss: 'softmax', vocabSize: 50, mixture: 1, dim: 8 }), { first: 0, rows: 50, syncEvery: 32 });
+    assert.equal(privateRowsFor({ loss: 'ns', vocabSize: 50, mixture: 1, dim: 8 }).rows, 0);
+  });
+  it('a mixture of softmaxes keeps its projections and gates too, after the output rows', () => {
+    // K·dim rows of P_1..P_K and K rows of W.
+    assert.deepEqual(privateRowsFor({ loss: 'softmax', vocabSize: 50, mixture: 3, dim: 8 }), { first: 0, rows: 50 + 3 * 8 + 3, syncEvery: 32 });
   });
 });

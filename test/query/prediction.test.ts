@@ -25,6 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const LOSSES = [
   { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
   { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor' }, { loss: 'softmax', activation: 'taylor', taylorOrder: 4 }, { loss: 'dsoftmax', dim: 32 },
+  { loss: 'softmax', mixture: 2 }, { loss: 'softmax', activation: 'sig', mixture: 3 },
   { loss: 'adaptive' }, { loss: 'adaptive', cutoffs: [20, 40], divValue: 2 },
 ] as const;
 const label = (c: (typeof LOSSES)[number]) => Object.values(c).join(' ');
@@ -52,6 +53,7 @@ describe('model files and prediction, for every loss', () => {
         assert.deepEqual(loaded.output.weights, trained.output.weights.slice());
         assert.deepEqual(loaded.output.tree, trained.output.tree);
         assert.deepEqual(loaded.output.bands, trained.output.bands);
+        assert.deepEqual(loaded.output.mixture, trained.output.mixture && { ...trained.output.mixture, rows: trained.output.mixture.rows.slice() });
         assert.deepEqual(loaded.output.adaptive, trained.output.adaptive);
         assert.equal(loaded.output.adaptive !== undefined, config.loss === 'adaptive');
         assert.equal(loaded.noise !== undefined, ['ns', 'nce', 'sampled'].includes(config.loss));
@@ -66,6 +68,8 @@ describe('model files and prediction, for every loss', () => {
         const logP = model.words.map((_, w) => (config.loss === 'hs' ? logProbability(model.output, h, w) : model.search.logProbabilities(h)[w]));
         const total = logP.reduce((sum, lp) => sum + Math.exp(lp), 0);
         assert.ok(Math.abs(total - 1) < 1e-6, `sum ${total}`);
+        // The library's logProbability, word by word, is the search's distribution (which scores in float32).
+        if (config.loss !== 'ns') for (const w of [0, 7, 30]) assert.ok(Math.abs(logProbability(model.output, h, w) - logP[w]) < 1e-5, `word ${w}`);
         // adaptive: the library's logProbability, word by word, agrees with the search's full pass
         // (both in float64; the other losses' search scores in float32).
         if (config.loss === 'adaptive') {
@@ -150,5 +154,33 @@ describe('damaged model files', () => {
         return true;
       });
     }
+  });
+});
+
+describe('model files and mixtures', () => {
+  let trained: TrainedModel;
+  before(async () => {
+    trained = await trainEmbeddings([corpus], { model: 'cbow', dim: 8, minCount: 1, epochs: 1, workers: 1, loss: 'softmax', mixture: 2 });
+  });
+
+  it('reads a file written before mixtures as the plain softmax', async () => {
+    const { mixture, ...before } = trained.report.options;
+    assert.equal(mixture, 2);
+    const file = path.join(dir, 'older.w2vmodel');
+    // An older file: no mixture in its options, no mixture section.
+    await writeModelFile(file, { ...savedModelOf(trained), options: before as typeof trained.report.options, output: { ...trained.output, mixture: undefined } });
+    const loaded = await readModelFile(file);
+    assert.equal(loaded.options.mixture, 1);
+    assert.equal(loaded.output.mixture, undefined);
+  });
+
+  it('refuses a mixture whose rows are missing, in one line', async () => {
+    const file = path.join(dir, 'no-rows.w2vmodel');
+    await writeModelFile(file, { ...savedModelOf(trained), output: { ...trained.output, mixture: undefined } });
+    await assert.rejects(readModelFile(file), (error: Error) => {
+      assert.equal(error.name, 'UserError');
+      assert.match(error.message, /no valid mixture section; train it again with --save-model$/);
+      return true;
+    });
   });
 });

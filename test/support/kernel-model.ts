@@ -2,6 +2,7 @@
 import { buildLossTables } from '../../src/model/loss-tables.js';
 import { DEFAULT_BANDS, SAMPLING_LOSSES, type Activation, type Band, type HsTree, type LossType, type ModelType } from '../../src/model/options.js';
 import { Random } from '../../src/base/random.js';
+import { initialiseMixture, mixtureRowCount } from '../../src/model/mixture.js';
 import { createSharedMemory, planLayout, slotTokenOffset, type MemoryLayout } from '../../src/train/shared-memory.js';
 import { initialiseOutputWeights } from '../../src/train/model-memory.js';
 import type { AdaptiveLayout } from '../../src/model/adaptive-clusters.js';
@@ -16,6 +17,8 @@ export interface KernelModelSpec {
   activation?: Activation;
   taylorOrder?: number;
   margin?: number;
+  /** Components of a mixture of softmaxes (1: none). */
+  mixture?: number;
   hsTree?: HsTree;
   bands?: readonly Band[];
   /** adaptive: the cutoffs (default: by frequency) and the divisor of the tails' dimensions */
@@ -66,6 +69,8 @@ export const LOSS_CASES: ReadonlyArray<{ name: string; loss: LossType } & Partia
   { name: 'dsoftmax (Taylor, order 6)', loss: 'dsoftmax', activation: 'taylor', taylorOrder: 6 },
   { name: 'dsoftmax', loss: 'dsoftmax' },
   { name: 'dsoftmax (sigsoftmax)', loss: 'dsoftmax', activation: 'sig' },
+  { name: 'mixture of 3 softmaxes', loss: 'softmax', mixture: 3 },
+  { name: 'mixture of 2 sigsoftmaxes (soft margin)', loss: 'softmax', activation: 'sig', mixture: 2, margin: 0.5 },
 ];
 
 /** The adaptive softmax's cases, for a vocabulary of a dozen words or more: its weights are not one row per word. */
@@ -86,7 +91,7 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
   const { tree, bands, adaptive } = tables;
   const tokens = spec.tokens ?? randomSentences(vocab, spec.seed ?? 42);
   const layout = planLayout({
-    vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', taylorOrder: spec.taylorOrder ?? 2, margin: spec.margin ?? 0, bands,
+    vocabSize: vocab, dim, model: spec.model, loss, activation: spec.activation ?? 'exp', taylorOrder: spec.taylorOrder ?? 2, margin: spec.margin ?? 0, mixture: spec.mixture ?? 1, bands,
     window: spec.window ?? 4, negative, sharedNegatives: spec.sharedNegatives ?? true, maxSentenceLength: 1000,
     huffmanCodeTotal: tree?.codes.length ?? 0, chunkCapacity: Math.max(1, tokens.length), slots: 1, adaptive,
   });
@@ -100,11 +105,19 @@ export function makeKernelModel(spec: KernelModelSpec): KernelModel {
     }
   };
   fill(layout.inputWeights, 1 / dim);
+  const mixture = spec.mixture ?? 1;
   if (adaptive) {
     const output = new Float32Array(memory.buffer, layout.outputWeights, layout.outputFloats);
     if (spec.outputScale) fillAdaptive(output, layout.stride, dim, adaptive, () => (init.nextFloat() - 0.5) * spec.outputScale!);
-    else initialiseOutputWeights(output, layout.stride, { seed: spec.seed ?? 42, dim }, adaptive);
+    else initialiseOutputWeights(output, layout.stride, { seed: spec.seed ?? 42, dim, mixture }, adaptive);
   } else if (spec.outputScale) fill(layout.outputWeights, spec.outputScale);
+  if (mixture > 1) {
+    const rows = new Float32Array(memory.buffer, layout.outputWeights + vocab * layout.stride * 4, mixtureRowCount(mixture, dim) * layout.stride);
+    initialiseMixture(rows, mixture, dim, layout.stride, 11);
+    // Gates that differ, so the mixture's weights are not all equal.
+    const gates = mixture * dim * layout.stride;
+    for (let k = 0; k < mixture; k++) for (let i = 0; i < dim; i++) rows[gates + k * layout.stride + i] = (init.nextFloat() - 0.5) * (spec.outputScale ?? 0);
+  }
   new Uint32Array(memory.buffer, slotTokenOffset(memory.buffer, layout.slots[0]), tokens.length).set(tokens);
   const words = tokens.filter((t) => t !== SENTENCE_END).length;
   return { memory, layout, counts, entries: tokens.length, words };

@@ -21,6 +21,7 @@ function continuedOf(model: TrainedModel, source: string): ContinuedModel {
     output: model.output.weights,
     stride: model.stride,
     tree: model.output.tree,
+    mixture: model.output.mixture?.rows,
   };
 }
 
@@ -145,6 +146,23 @@ describe('training a model on (--init)', () => {
     await assert.rejects(
       trainEmbeddings([more], {}, {}, { continued: continuedOf(adaptive, 'adaptive.w2vmodel') }),
       (error: unknown) => error instanceof UserError && /^adaptive\.w2vmodel is an adaptive softmax model, which --init cannot train on .*--init-vectors$/.test(error.message),
+    );
+  });
+
+  it('a mixture of softmaxes keeps its projections and gates after the merged vocabulary\'s rows, and another --mixture is refused in one line', async () => {
+    const mixture = await trainEmbeddings([first], { ...settings, epochs: 1, loss: 'softmax', mixture: 2 });
+    const continued = continuedOf(mixture, 'mixture.w2vmodel');
+    const on = await trainEmbeddings([more], still, {}, { continued });
+    assert.ok(on.vocabulary.words.length > mixture.vocabulary.words.length, 'new words joined, so the rows had to move');
+    assert.equal(on.report.options.mixture, 2);
+    const [then, now] = [mixture.output.mixture!.rows, on.output.mixture!.rows];
+    assert.equal(now.length, then.length);
+    // The gates start at zero: trained, they show a row left behind or misplaced.
+    assert.ok(then.subarray(2 * settings.dim * mixture.stride).some((v) => v !== 0), 'the gates trained');
+    then.forEach((v, i) => assert.ok(Math.abs(now[i] - v) < 1e-6, `mixture row float ${i}: ${now[i]} vs ${v}`));
+    await assert.rejects(
+      trainEmbeddings([more], { mixture: 3 }, {}, { continued }),
+      (error: unknown) => error instanceof UserError && error.message === '--mixture 3 contradicts mixture.w2vmodel, a model of --mixture 2: a model trained on keeps its options; drop it',
     );
   });
 

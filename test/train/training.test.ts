@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveTrainOptions } from '../../src/model/options.js';
-import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
+import { resumeEmbeddings, trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
 import { writeWord2vecFile } from '../../src/vectors/word2vec-format.js';
 import { TOPICS, WORDS_PER_TOPIC, plantedCorpus, topicOf } from '../support/planted-corpus.js';
 import { topicPurity } from '../support/topic-purity.js';
@@ -29,6 +29,7 @@ describe('training learns planted structure', () => {
     { loss: 'ns' }, { loss: 'hs' }, { loss: 'hs', hsTree: 'balanced' }, { loss: 'nce' }, { loss: 'sampled' },
     { loss: 'softmax' }, { loss: 'softmax', activation: 'sig' }, { loss: 'softmax', activation: 'taylor', margin: 0.3 }, { loss: 'softmax', activation: 'taylor', taylorOrder: 6 },
     { loss: 'dsoftmax', dim: 32 },
+    { loss: 'softmax', mixture: 3 }, { loss: 'softmax', activation: 'sig', mixture: 2 },
     { loss: 'adaptive' }, { loss: 'adaptive', cutoffs: [16, 32], divValue: 2 },
   ] as const;
   for (const model of ['sg', 'cbow'] as const) {
@@ -80,6 +81,40 @@ describe('reproducibility', () => {
     assert.ok(first.equals(second));
     const other = await trainToBytes(10, 'c.bin');
     assert.ok(!first.equals(other), 'a different seed gives different vectors');
+  });
+});
+
+describe('a mixture of one softmax', () => {
+  const planted = usePlantedCorpus(600, 6);
+
+  it('is the softmax: the same weights, bit for bit, and no mixture rows', async () => {
+    const options = { model: 'sg', loss: 'softmax', dim: 12, epochs: 1, minCount: 1, workers: 1, seed: 4 } as const;
+    const plain = await trainEmbeddings([planted.corpus], options);
+    const one = await trainEmbeddings([planted.corpus], { ...options, mixture: 1 });
+    assert.deepEqual(one.vectors, plain.vectors);
+    assert.deepEqual(one.output.weights, plain.output.weights);
+    assert.equal(one.output.mixture, undefined);
+    assert.equal(one.report.objective, plain.report.objective);
+    const two = await trainEmbeddings([planted.corpus], { ...options, mixture: 2 });
+    assert.notDeepEqual(two.vectors, plain.vectors, 'a mixture of two is another model');
+    assert.equal(two.output.mixture?.rows.length, (2 * 12 + 2) * two.stride);
+  });
+});
+
+describe('a mixture of softmaxes in a checkpoint', () => {
+  const planted = usePlantedCorpus(600, 12);
+
+  it('keeps its projections and gates: stopped and resumed, one worker ends where an uninterrupted run ends', async () => {
+    const options = { model: 'cbow', loss: 'softmax', mixture: 2, dim: 8, epochs: 2, minCount: 1, workers: 1, seed: 2, chunkTokens: 1024 } as const;
+    const uninterrupted = await trainEmbeddings([planted.corpus], options);
+    const checkpoint = path.join(planted.dir, 'mixture.checkpoint');
+    const stop = new AbortController();
+    const stopped = await trainEmbeddings([planted.corpus], options, { onProgress: () => stop.abort() }, { stop: stop.signal, checkpoint: { path: checkpoint, periodic: false, everySeconds: 0 } });
+    assert.ok(stopped.report.stopped, 'stopped partway');
+    const resumed = await resumeEmbeddings(checkpoint);
+    assert.deepEqual(resumed.vectors, uninterrupted.vectors);
+    assert.deepEqual(resumed.output.weights, uninterrupted.output.weights);
+    assert.deepEqual(resumed.output.mixture, uninterrupted.output.mixture);
   });
 });
 

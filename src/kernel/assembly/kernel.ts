@@ -11,6 +11,7 @@ import { FLAG_CBOW, FLAG_SHARED_NEGATIVES, LOSS_ADAPTIVE, LOSS_HS, LOSS_NCE, LOS
 import { addTo, addToThenAccumulate, clear, scale } from './lanes';
 import { adaptiveSoftmax } from './losses/adaptive';
 import { hierarchicalSoftmax } from './losses/hs';
+import { mixtureSoftmax } from './losses/mixture';
 import { noiseContrastiveEstimation } from './losses/nce';
 import { negativeSampling } from './losses/ns';
 import { sampledSoftmax } from './losses/sampled';
@@ -18,7 +19,7 @@ import { exactSoftmax } from './losses/softmax';
 import { drawNoiseWords, nextRandom, nextUnit, seedRandom } from './noise';
 import { beginOutputCopy, mergeOutputCopy } from './output-copy';
 import {
-  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, outputCopy,
+  flags, hidden, hiddenError, inputWeights, keepProbability, lanes, loadState, lossKind, maxSentenceLength, mixtureComponents, outputCopy,
   rowBytes, storeLoss, window,
 } from './state';
 
@@ -31,6 +32,7 @@ import {
   else if (kind == LOSS_NCE) noiseContrastiveEstimation(input, word, alpha, shared);
   else if (kind == LOSS_SAMPLED) sampledSoftmax(input, word, alpha, shared);
   else if (kind == LOSS_ADAPTIVE) adaptiveSoftmax(input, word, alpha);
+  else if (mixtureComponents > 1) mixtureSoftmax(input, word, alpha);
   else exactSoftmax(input, word, alpha);
 }
 

@@ -222,6 +222,12 @@ import { lossTable, sigmoidTable } from './state';
   return <f32>1 / (<f32>1 + exp32(-x));
 }
 
+/** tanh x = 1 - 2 / (e^{2x} + 1), saturating to ±1 where e^{2x} is clamped. */
+// @ts-ignore: decorator
+@inline export function tanh32(x: f32): f32 {
+  return <f32>1 - <f32>2 / (exp32(<f32>2 * x) + <f32>1);
+}
+
 const LN2: f64 = 0.6931471805599453;
 const SQRT2: f64 = 1.4142135623730951;
 

@@ -2,6 +2,7 @@
 // src/kernel/layout.ts.
 
 export const H_VOCAB_SIZE: usize = 0;
+export const H_DIM: usize = 4;
 export const H_STRIDE: usize = 8;
 export const H_WINDOW: usize = 12;
 export const H_NEGATIVE: usize = 16;
@@ -30,6 +31,7 @@ export const H_TAYLOR_ORDER: usize = 104;
 export const H_ADAPTIVE_CLUSTERS: usize = 108;
 export const H_ADAPTIVE_CLUSTER_COUNT: usize = 112;
 export const H_ADAPTIVE_SHORTLIST: usize = 116;
+export const H_MIXTURE_COMPONENTS: usize = 128;
 
 export const S_WORDS_SEEN: usize = 0;
 export const S_WORDS_TRAINED: usize = 8;
@@ -46,6 +48,9 @@ export const S_OUTPUT_COPY: usize = 60;
 export const S_OUTPUT_SNAPSHOT: usize = 64;
 export const S_PROJECTED: usize = 68;
 export const S_PROJECTED_ERROR: usize = 72;
+export const S_MIXTURE_CONTEXTS: usize = 80;
+export const S_MIXTURE_ERRORS: usize = 84;
+export const S_MIXTURE_GATES: usize = 88;
 
 export const FLAG_CBOW: u32 = 1;
 export const FLAG_SHARED_NEGATIVES: u32 = 4;

@@ -1,14 +1,15 @@
 // The kernel's view of the model, read from the header and the slot at the start of every call.
 // Each worker instantiates the module, so these globals are per thread.
 import {
-  H_ACTIVATION, H_ADAPTIVE_CLUSTER_COUNT, H_ADAPTIVE_CLUSTERS, H_ADAPTIVE_SHORTLIST, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
-  H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH,
+  H_ACTIVATION, H_ADAPTIVE_CLUSTER_COUNT, H_ADAPTIVE_CLUSTERS, H_ADAPTIVE_SHORTLIST, H_ALIAS_INDEX, H_ALIAS_PROBABILITY, H_BAND_COUNT, H_BANDS, H_DIM, H_FLAGS, H_HUFFMAN_CODES, H_HUFFMAN_OFFSETS,
+  H_HUFFMAN_POINTS, H_INPUT_WEIGHTS, H_KEEP_PROBABILITY, H_LOSS, H_LOSS_TABLE, H_MARGIN, H_MAX_SENTENCE_LENGTH, H_MIXTURE_COMPONENTS,
   H_NEGATIVE, H_NOISE_LOG, H_OUTPUT_WEIGHTS, H_SIGMOID_TABLE, H_STRIDE, H_SYNC_EVERY, H_COPY_FIRST_ROW, H_COPY_ROWS, H_TAYLOR_ORDER, H_VOCAB_SIZE, H_WINDOW,
   S_ACTIVATIONS, S_HIDDEN, S_HIDDEN_ERROR, S_LOSS_SUM, S_NEGATIVES, S_OUTPUT_COPY, S_OUTPUT_SNAPSHOT, S_PREDICTIONS,
-  S_PROJECTED, S_PROJECTED_ERROR, S_SCORES,
+  S_MIXTURE_CONTEXTS, S_MIXTURE_ERRORS, S_MIXTURE_GATES, S_PROJECTED, S_PROJECTED_ERROR, S_SCORES,
 } from './layout';
 
 export let vocabSize: u32 = 0;
+export let dim: u32 = 0;
 /** Bytes from one weight row to the next. */
 export let rowBytes: usize = 0;
 /** f32x4 lanes per row. */
@@ -46,6 +47,11 @@ export let hiddenError: usize = 0;
 export let negatives: usize = 0;
 export let scores: usize = 0;
 export let activations: usize = 0;
+/** Mixture of softmaxes: K (1: none), and the slot's contexts, their errors and the per-component f64s. */
+export let mixtureComponents: u32 = 1;
+export let mixtureContexts: usize = 0;
+export let mixtureErrors: usize = 0;
+export let mixtureGates: usize = 0;
 /** Adaptive softmax: the cluster table, its length, the head's words, and the projected input and its step. */
 export let adaptiveClusters: usize = 0;
 export let adaptiveClusterCount: u32 = 0;
@@ -59,6 +65,7 @@ export let predictions: f64 = 0;
 
 export function loadState(header: usize, slot: usize): void {
   vocabSize = load<u32>(header + H_VOCAB_SIZE);
+  dim = load<u32>(header + H_DIM);
   const stride = load<u32>(header + H_STRIDE);
   rowBytes = <usize>stride << 2;
   lanes = <i32>(stride >> 2);
@@ -93,6 +100,10 @@ export function loadState(header: usize, slot: usize): void {
   negatives = load<u32>(slot + S_NEGATIVES);
   scores = load<u32>(slot + S_SCORES);
   activations = load<u32>(slot + S_ACTIVATIONS);
+  mixtureComponents = load<u32>(header + H_MIXTURE_COMPONENTS);
+  mixtureContexts = load<u32>(slot + S_MIXTURE_CONTEXTS);
+  mixtureErrors = load<u32>(slot + S_MIXTURE_ERRORS);
+  mixtureGates = load<u32>(slot + S_MIXTURE_GATES);
   adaptiveClusters = load<u32>(header + H_ADAPTIVE_CLUSTERS);
   adaptiveClusterCount = load<u32>(header + H_ADAPTIVE_CLUSTER_COUNT);
   adaptiveShortlist = load<u32>(header + H_ADAPTIVE_SHORTLIST);

@@ -4,6 +4,7 @@ import type { TrainingKernel } from '../kernel.js';
 import { addTo } from './lanes.js';
 import { adaptiveSoftmax } from './losses/adaptive.js';
 import { hierarchicalSoftmax } from './losses/hs.js';
+import { mixtureSoftmax } from './losses/mixture.js';
 import { noiseContrastiveEstimation } from './losses/nce.js';
 import { negativeSampling } from './losses/ns.js';
 import { sampledSoftmax } from './losses/sampled.js';
@@ -19,7 +20,7 @@ function predict(k: KernelState, input: number, word: number, alpha: number, sha
     case LossId.nce: return noiseContrastiveEstimation(k, input, word, alpha, shared);
     case LossId.sampled: return sampledSoftmax(k, input, word, alpha, shared);
     case LossId.adaptive: return adaptiveSoftmax(k, input, word, alpha);
-    default: return exactSoftmax(k, input, word, alpha);
+    default: return k.mixtureComponents > 1 ? mixtureSoftmax(k, input, word, alpha) : exactSoftmax(k, input, word, alpha);
   }
 }
 

@@ -47,6 +47,11 @@ export function exp32(x: number): number {
   return Math.fround(Math.exp(Math.min(88, Math.max(-87, x))));
 }
 
+/** tanh x = 1 - 2 / (e^{2x} + 1) in float32, as the SIMD kernel computes it. */
+export function tanh32(x: number): number {
+  return Math.fround(1 - Math.fround(2 / Math.fround(exp32(Math.fround(2 * x)) + 1)));
+}
+
 export function sigmoid32(x: number): number {
   return Math.fround(1 / (1 + exp32(-x)));
 }

@@ -13,6 +13,7 @@ export class KernelState {
   readonly f32: Float32Array;
   readonly u8: Uint8Array;
   readonly vocabSize: number;
+  readonly dim: number;
   readonly stride: number;
   readonly window: number;
   readonly negative: number;
@@ -51,6 +52,10 @@ export class KernelState {
   readonly negatives0: number;
   readonly scores0: number;
   readonly activations0: number;
+  /** Mixture of softmaxes: K (1: none), and the slot's K contexts and their errors. */
+  readonly mixtureComponents: number;
+  readonly mixtureContexts0: number;
+  readonly mixtureErrors0: number;
   /** Adaptive softmax: the head's words, the tail clusters (offsets as float indices from the output block), the projected input and its step. */
   readonly adaptiveShortlist: number;
   readonly adaptiveClusters: Array<{ first: number; end: number; width: number; dim: number; projection: number; rows: number }>;
@@ -68,6 +73,7 @@ export class KernelState {
     const field = (name: keyof typeof HeaderField) => this.u32[(header + HeaderField[name]) >> 2];
     const slotField = (name: keyof typeof SlotField) => this.u32[(slot + SlotField[name]) >> 2] >> 2;
     this.vocabSize = field('vocabSize');
+    this.dim = field('dim');
     this.stride = field('stride');
     this.window = field('window');
     this.negative = field('negative');
@@ -105,6 +111,9 @@ export class KernelState {
     this.negatives0 = slotField('negatives');
     this.scores0 = slotField('scores');
     this.activations0 = slotField('activations');
+    this.mixtureComponents = field('mixtureComponents');
+    this.mixtureContexts0 = slotField('mixtureContexts');
+    this.mixtureErrors0 = slotField('mixtureErrors');
     const clusters0 = field('adaptiveClusters') >> 2;
     this.adaptiveShortlist = field('adaptiveShortlist');
     this.adaptiveClusters = Array.from({ length: field('adaptiveClusterCount') }, (_, c) => {

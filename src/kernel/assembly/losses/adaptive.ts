@@ -31,10 +31,10 @@ import { activateExp, at, maxScore, scoreRows, softmaxSteps, updateRows } from '
  */
 function softmaxOverRows(x: usize, row0: usize, rowStep: usize, count: u32, n: i32, target: u32, alpha: f32, error: usize): f64 {
   scoreRows(x, row0, rowStep, count, n, scores);
-  const top = maxScore(count);
-  const sum = activateExp(top, count);
+  const top = maxScore(scores, count);
+  const sum = activateExp(top, count, scores, activations);
   const loss = log64(sum) - <f64>(load<f32>(at(scores, target)) - top);
-  softmaxSteps(count, target, sum, alpha, true);
+  softmaxSteps(count, target, sum, alpha, true, scores, activations);
   updateRows(x, row0, rowStep, count, n, error, activations);
   return loss;
 }

@@ -1,10 +1,11 @@
 // The passes of a softmax over a block of rows, shared by the exact softmax (one block per band,
 // rows of the model's stride) and the adaptive softmax (its head, then the target's cluster,
 // whose rows are narrower): scores four rows at a time, the largest score, exp and its float64
-// sum, the steps, and every row's step four rows at a time. Scores go to the slot's score
-// buffer, activations and steps to its activation buffer, both indexed from the block's first row.
+// sum, the steps, and every row's step four rows at a time; and by the mixture of softmaxes, which
+// runs the exact softmax's passes once per component. Each pass takes its score and activation
+// buffers (steps go over the activations), indexed from the block's first row: the slot's own, or
+// a mixture component's.
 import { dot, dot4, exp32, exp4, updatePair, updatePair4 } from '../lanes';
-import { activations, scores } from '../state';
 
 // @ts-ignore: decorator
 @inline export function at(buffer: usize, j: u32): usize {
@@ -20,7 +21,7 @@ import { activations, scores } from '../state';
 }
 
 /** The largest of the first `count` scores. */
-export function maxScore(count: u32): f32 {
+export function maxScore(scores: usize, count: u32): f32 {
   const groups = count & ~3;
   let m = f32x4.splat(-3.4e38);
   for (let j: u32 = 0; j < groups; j += 4) m = f32x4.max(m, v128.load(at(scores, j)));
@@ -39,7 +40,7 @@ export function maxScore(count: u32): f32 {
 }
 
 /** exp(score - top) of the first `count` scores into the activation buffer; returns their sum (float64). */
-export function activateExp(top: f32, count: u32): f64 {
+export function activateExp(top: f32, count: u32, scores: usize, activations: usize): f64 {
   const groups = count & ~3;
   const topv = f32x4.splat(top);
   let acc = f64x2.splat(0);
@@ -61,7 +62,7 @@ export function activateExp(top: f32, count: u32): f64 {
  * Steps g_j = alpha · ([j = target] - p_j) · d_j over the first `count` activations, written over
  * them; d_j = d log a_j / dz_j is in the score buffer unless the activation is exp (d = 1).
  */
-export function softmaxSteps(count: u32, target: u32, sum: f64, alpha: f32, exp: bool): void {
+export function softmaxSteps(count: u32, target: u32, sum: f64, alpha: f32, exp: bool, scores: usize, activations: usize): void {
   const groups = count & ~3;
   const scale = <f32>(-<f64>alpha / sum);
   const scalev = f32x4.splat(scale);

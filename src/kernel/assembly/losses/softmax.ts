@@ -11,11 +11,16 @@
 // normalising (soft-margin softmax; with taylor, SM-Taylor softmax).
 // Objective per prediction: -log p_w. The rows are this worker's copy of the output layer,
 // merged into the shared one every few predictions (output-copy.ts).
+// The passes take their buffers as arguments: the mixture of softmaxes (mixture.ts) runs them
+// once per component, each over its own context vector, scores and activations.
 import { ACTIVATION_EXP, ACTIVATION_SIG } from '../layout';
 import { exp32, exp4, log64, sigmoid32, sigmoid4, softplus } from '../lanes';
 import { countPredictionForMerge, trainedRow } from '../output-copy';
 import { activation, activations, addPrediction, bandCount, bands, hiddenError, margin, rowBytes, scores, taylorOrder, vocabSize } from '../state';
 import { activateExp, at, maxScore, scoreRows, softmaxSteps, updateRows, widen } from './softmax-rows';
+
+/** Σ a_j of the last componentLogProbability, for its steps. */
+export let normaliser: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function bandField(band: u32, field: u32): u32 {
@@ -23,7 +28,7 @@ import { activateExp, at, maxScore, scoreRows, softmaxSteps, updateRows, widen }
 }
 
 /** Pass 1: every word's score against its band's block of the input. */
-function scoreAll(input: usize): void {
+function scoreAll(input: usize, scores: usize): void {
   for (let b: u32 = 0; b < bandCount; b++) {
     const first = bandField(b, 0);
     const offset = <usize>bandField(b, 2) << 4;
@@ -35,10 +40,10 @@ function scoreAll(input: usize): void {
  * Pass 2: activations a_j into the activation buffer and, where the activation is not exp, the
  * factor d_j = d log a_j / dz_j into the score buffer. Returns Σ a_j (float64).
  */
-function activate(top: f32): f64 {
+function activate(top: f32, scores: usize, activations: usize): f64 {
   const V = vocabSize;
   const kind = activation;
-  if (kind == ACTIVATION_EXP) return activateExp(top, V);
+  if (kind == ACTIVATION_EXP) return activateExp(top, V, scores, activations);
   const groups = V & ~3;
   const topv = f32x4.splat(top);
   const one = f32x4.splat(1);
@@ -92,28 +97,42 @@ function activate(top: f32): f64 {
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + sum;
 }
 
-/** Pass 3: every row's step, against its band's block of the input and of the error. */
-function updateAll(input: usize): void {
+/** Pass 3: every row's step, against its band's block of the input and of `error`. */
+export function updateAll(input: usize, error: usize, activations: usize): void {
   for (let b: u32 = 0; b < bandCount; b++) {
     const first = bandField(b, 0);
     const offset = <usize>bandField(b, 2) << 4;
-    updateRows(input + offset, trainedRow(first) + offset, rowBytes, bandField(b, 1) - first, <i32>bandField(b, 3), hiddenError + offset, at(activations, first));
+    updateRows(input + offset, trainedRow(first) + offset, rowBytes, bandField(b, 1) - first, <i32>bandField(b, 3), error + offset, at(activations, first));
   }
 }
 
-export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
-  scoreAll(input);
+/**
+ * Passes 1 and 2 for the input vector: log p_w, with the activations in `activations`, the
+ * factors d_j in `scores` (activations other than exp) and Σ a_j in `normaliser`.
+ */
+export function componentLogProbability(input: usize, word: u32, scores: usize, activations: usize): f64 {
+  scoreAll(input, scores);
   const target = load<f32>(at(scores, word)) - margin;
   store<f32>(at(scores, word), target);
-  const top = maxScore(vocabSize);
-  const sum = activate(top);
+  const top = maxScore(scores, vocabSize);
+  const sum = activate(top, scores, activations);
+  normaliser = sum;
   // log a_w, from the score where the activation allows it (exact even if a_w underflows).
   let logTarget: f64;
   if (activation == ACTIVATION_EXP) logTarget = <f64>(target - top);
   else if (activation == ACTIVATION_SIG) logTarget = <f64>(target - top) - softplus(-target);
   else logTarget = log64(<f64>load<f32>(at(activations, word)));
-  addPrediction(log64(sum) - logTarget);
-  softmaxSteps(vocabSize, word, sum, alpha, activation == ACTIVATION_EXP);
-  updateAll(input);
+  return logTarget - log64(sum);
+}
+
+/** Steps g_j = alpha · ([j = w] - p_j) · d_j, written over the activations; `sum` is their Σ a_j. */
+export function steps(word: u32, sum: f64, alpha: f32, scores: usize, activations: usize): void {
+  softmaxSteps(vocabSize, word, sum, alpha, activation == ACTIVATION_EXP, scores, activations);
+}
+
+export function exactSoftmax(input: usize, word: u32, alpha: f32): void {
+  addPrediction(-componentLogProbability(input, word, scores, activations));
+  steps(word, normaliser, alpha, scores, activations);
+  updateAll(input, hiddenError, activations);
   countPredictionForMerge();
 }

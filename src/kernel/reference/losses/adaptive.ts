@@ -1,6 +1,7 @@
-import { dot, exp32, updatePair } from '../lanes.js';
+import { dot, updatePair } from '../lanes.js';
 import { countPredictionForMerge } from '../output-copy.js';
 import type { KernelState } from '../state.js';
+import { activateExp, maxScore, scoreRows, softmaxSteps, updateRows } from './softmax-rows.js';
 
 // The adaptive softmax; the twin of src/kernel/assembly/losses/adaptive.ts, which explains the method.
 
@@ -11,16 +12,11 @@ import type { KernelState } from '../state.js';
 function softmaxOverRows(k: KernelState, x: number, row0: number, rowStride: number, count: number, width: number, target: number, alpha: number, error: number): number {
   const { f32 } = k;
   const z = new Float32Array(count);
-  for (let j = 0; j < count; j++) z[j] = dot(f32, x, row0 + j * rowStride, width);
-  const top = z.reduce((m, v) => Math.max(m, v), -Infinity);
-  const a = z.map((v) => exp32(v - top));
-  const sum = a.reduce((s, v) => s + v, 0);
-  const scale = Math.fround(-alpha / sum);
-  for (let j = 0; j < count; j++) {
-    let g = Math.fround(a[j] * scale);
-    if (j === target) g = Math.fround(g + alpha);
-    updatePair(f32, x, row0 + j * rowStride, error, g, width);
-  }
+  scoreRows(f32, x, row0, rowStride, count, width, z);
+  const top = maxScore(z);
+  const a = new Float32Array(count);
+  const sum = activateExp(z, top, a);
+  updateRows(f32, x, row0, rowStride, count, width, error, softmaxSteps(a, undefined, sum, target, alpha));
   return Math.log(sum) - (z[target] - top);
 }
 
