@@ -235,7 +235,7 @@ export async function renderCharts(results: StudyResults, directory: string): Pr
   };
   for (const model of ['sg', 'cbow']) await make(`cost-${model}.svg`, `${model}: words/s against vocabulary size`, costChart(results, model));
   await make('curves.svg', 'held-out perplexity against training seconds', curvesChart(results));
-  await make('convergence.svg', 'held-out perplexity by epoch, at convergence', convergenceChart(results));
+  await make('convergence.svg', 'held-out perplexity by epoch (part 3)', convergenceChart(results));
   await make('frequency.svg', 'held-out perplexity by frequency band', frequencyChart(results));
   await make('predict.svg', 'µs per top-10 prediction and recall against vocabulary size', predictChart(results));
   return charts;

@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { LOSS_CONFIGS } from '../losses/configs.js';
 import type { Chart } from './charts.js';
 import { INDEX_METHOD, TEST_TIME_CONFIGS } from '../losses/test-time.js';
-import { Facts, againstSoftmax, count, decimal, meanSd, times } from './facts.js';
+import { Facts, againstSoftmax, count, decimal, meanSd, speedAgainst, times } from './facts.js';
 import { FREQUENCY_BANDS } from './heldout.js';
 import { literatureRows } from './literature.js';
 import type { StudyPlan } from './plan.js';
@@ -84,7 +84,7 @@ function curvesSection(f: Facts, charts: Chart[]): string[] {
     '',
     'Held-out perplexity: exp of the mean -ln P(word | context) over the scored predictions, computed exactly from each model\'s output layer ' +
       '(the product of tree decisions for hs, the normalised activation over every word for the others; a training margin is not part of the model). ' +
-      'Analogy accuracy (of the final model, on the questions whose words are all in the vocabulary) is given for completeness: at this vocabulary and corpus size it stays near zero for every loss, so it is not drawn.',
+      'Analogy accuracy (of the final model, on the questions whose words are all in the vocabulary) is given for completeness and not drawn: on a corpus this small it stays far below what word2vec reaches on large ones, and the losses that see the fewest words in the budget (the exact softmax family) stay near zero.',
     '',
   );
   return lines;
@@ -96,10 +96,18 @@ function convergenceSection(f: Facts, charts: Chart[]): string[] {
   const { convergence } = f.results.settings as unknown as StudyPlan;
   const unigram = f.unigram('convergence')?.perplexity;
   const softmax = f.converged('softmax');
-  const lines = ['## 3. At convergence', ''];
+  const levelling = f.levelling();
+  const levelled = levelling?.levelled ?? false;
+  const lines = [levelled ? '## 3. At convergence' : `## 3. After ${convergence.epochs} epochs, towards convergence`, ''];
   lines.push(
     `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
-      `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, is compared where its learning has levelled off. ` +
+      `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, trains the same epochs. ` +
+      (levelling
+        ? levelled
+          ? `Their learning has levelled off: the softmax's last epoch lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}%. `
+          : `They have not fully levelled off: ${levelling.bestAtLast} of ${levelling.losses} losses are at their best at the last epoch, and the softmax's last epoch still lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}% ` +
+            '(the learning rate decays to zero over the epochs, and the last, smallest steps settle each model), so the comparison is at an equal, fixed amount of training; more epochs would lower every figure. '
+        : '') +
       `The table gives each loss's best epoch's perplexity, mean ± sd over the seeds (min–max beside it), and the epoch each seed reached it at` +
       (unigram !== undefined ? `; the unigram model scores ${decimal(unigram, 1)}.` : '.'),
     '',
@@ -157,7 +165,7 @@ function predictSection(f: Facts, charts: Chart[]): string[] {
   const chart = charts.find((c) => c.file === 'predict.svg');
   if (chart) lines.push(`![${chart.title}](study/${chart.file})`, '');
   const drawn = methods.filter((m) => sizes.some((v) => f.testTime(m.id, v)));
-  lines.push(`| V | ${drawn.map((m) => `${m.label}: µs (× scan), recall`).join(' | ')} |`, `|---:|${drawn.map(() => '---:').join('|')}|`);
+  lines.push(`| V | ${drawn.map((m) => `${m.label}: µs (speed-up over the scan), recall`).join(' | ')} |`, `|---:|${drawn.map(() => '---:').join('|')}|`);
   for (const size of sizes) {
     const scan = f.testTime('softmax', size);
     const cells = drawn.map((m) => {
@@ -204,9 +212,9 @@ function headlines(f: Facts): string[] {
     const level = converged.filter((c) => c.config.id !== 'softmax' && againstSoftmax(c.x, softmax).startsWith('within')).map((c) => c.config.label);
     const unigram = f.unigram('convergence')?.perplexity;
     out.push(
-      `**Quality.** At convergence (V = ${count(f.runs('convergence')[0].vocabularySize)}), the best held-out perplexity is ${best.config.label}'s, ${meanSd(best.x.perplexity)}, against the exact softmax's ${meanSd(softmax.perplexity)}` +
+      `**Quality.** ${f.levelling()?.levelled ? 'At convergence' : `After ${softmax.epochs} epochs, towards convergence`} (V = ${count(f.runs('convergence')[0].vocabularySize)}), the best held-out perplexity is that of the ${best.config.label}, ${meanSd(best.x.perplexity)}, against the exact softmax's ${meanSd(softmax.perplexity)}` +
         (unigram !== undefined ? ` and a unigram model's ${decimal(unigram, 1)}` : '') +
-        `; the worst is ${worst.config.label}'s, ${meanSd(worst.x.perplexity)}. ` +
+        `; the worst is that of the ${worst.config.label}, ${meanSd(worst.x.perplexity)}. ` +
         (level.length > 0 ? `Within the spread of the softmax's ${softmax.perplexity.n} seeds: ${level.join(', ')}.` : 'No loss is within the spread of the softmax\'s seeds.'),
     );
   }
@@ -216,7 +224,7 @@ function headlines(f: Facts): string[] {
   if (top !== undefined && scan) {
     const others = [...TEST_TIME_CONFIGS.filter((c) => c.id !== 'softmax'), INDEX_METHOD].flatMap((m) => {
       const cell = f.testTime(m.id, top);
-      return cell ? [`${m.label} ${times(scan.microseconds / cell.microseconds)} (recall ${decimal(cell.recall, 2)})`] : [];
+      return cell ? [`${m.label} ${speedAgainst(scan.microseconds / cell.microseconds)} (recall ${decimal(cell.recall, 2)})`] : [];
     });
     out.push(`**Test time.** At V = ${count(scan.vocabularySize)}, a top-10 prediction by the softmax scan takes ${decimal(scan.microseconds, 0)} µs; against it: ${others.join(', ')}.`);
   }

@@ -97,6 +97,26 @@ export class Facts {
     return { perplexity: spread(best.map((b) => b.heldOut.perplexity)), bestEpochs: best.map((b) => b.epoch), epochs: best[0].last, bands };
   }
 
+  /**
+   * Whether the convergence part's runs levelled off: the share by which the softmax's last epoch
+   * still lowered its held-out perplexity (mean over seeds), and how many losses were at their
+   * best at the last epoch. A last epoch that gains less than 1% counts as levelled off.
+   */
+  levelling(): { softmaxLastGain: number; bestAtLast: number; losses: number; levelled: boolean } | undefined {
+    const gains = this.seeds('softmax').flatMap((run) => {
+      const scored = (run.curve ?? []).filter((p) => p.heldOut);
+      return scored.length >= 2 ? [1 - scored.at(-1)!.heldOut!.perplexity / scored.at(-2)!.heldOut!.perplexity] : [];
+    });
+    if (gains.length === 0) return undefined;
+    const converged = LOSS_CONFIGS.flatMap((c) => {
+      const x = this.converged(c.id);
+      return x ? [x] : [];
+    });
+    const bestAtLast = converged.filter((x) => x.bestEpochs.every((e) => e === x.epochs)).length;
+    const softmaxLastGain = gains.reduce((a, b) => a + b, 0) / gains.length;
+    return { softmaxLastGain, bestAtLast, losses: converged.length, levelled: softmaxLastGain < 0.01 };
+  }
+
   /** The test-time cell of a method at a vocabulary size (0: the whole vocabulary). */
   testTime(method: string, size: number): TestTimeCell | undefined {
     return this.results.testTime?.[testTimeKey(method, size)];
@@ -118,14 +138,27 @@ export function times(x: number | undefined): string {
   return x >= 10 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
 }
 
+/** A speed ratio (ours over a baseline's rate) in words: "3.2× faster", "2.0× slower", "as fast". */
+export function speedAgainst(x: number | undefined): string {
+  if (x === undefined) return 'n/a';
+  if (x >= 0.95 && x <= 1.05) return 'as fast';
+  return x > 1 ? `${times(x)} faster` : `${times(1 / x)} slower`;
+}
+
+/** How far `ours` lies from `base`, as a share of `base`: "4% lower", "12% higher". */
+export function percentFrom(ours: number, base: number): string {
+  const share = Math.round(Math.abs(ours / base - 1) * 100);
+  return `${share}% ${ours < base ? 'lower' : 'higher'}`;
+}
+
 export function count(x: number | undefined): string {
   return x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US');
 }
 
 /** Better, worse, or within the seeds' spread: the ranges of the two over the seeds overlap. */
 export function againstSoftmax(c: Converged, softmax: Converged): string {
-  if (c.perplexity.max < softmax.perplexity.min) return `better (${times(softmax.perplexity.mean / c.perplexity.mean)} lower)`;
-  if (c.perplexity.min > softmax.perplexity.max) return `worse (${times(c.perplexity.mean / softmax.perplexity.mean)} higher)`;
+  if (c.perplexity.max < softmax.perplexity.min) return `better (${percentFrom(c.perplexity.mean, softmax.perplexity.mean)})`;
+  if (c.perplexity.min > softmax.perplexity.max) return `worse (${percentFrom(c.perplexity.mean, softmax.perplexity.mean)})`;
   return 'within the seeds\' spread';
 }
 

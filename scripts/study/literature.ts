@@ -1,6 +1,6 @@
 import { LOSS_CONFIGS, type LossConfig } from '../losses/configs.js';
 import { INDEX_METHOD } from '../losses/test-time.js';
-import { Facts, againstSoftmax, count, decimal, meanSd, times } from './facts.js';
+import { Facts, againstSoftmax, count, decimal, meanSd, speedAgainst, times } from './facts.js';
 
 /** One published claim, what we measured for it, and how the two compare. */
 export interface LiteratureRow {
@@ -23,8 +23,8 @@ function range(values: Array<number | undefined>): [number, number] | undefined 
 function atConvergence(f: Facts, id: string): string {
   const ours = f.converged(id);
   const softmax = f.converged('softmax');
-  if (!ours || !softmax) return 'not measured at convergence';
-  return `held-out perplexity ${meanSd(ours.perplexity)} vs softmax ${meanSd(softmax.perplexity)} at convergence (V = ${count(f.runs('convergence')[0]?.vocabularySize)}, ${ours.perplexity.n} seeds)`;
+  if (!ours || !softmax) return 'not measured in part 3';
+  return `held-out perplexity ${meanSd(ours.perplexity)} vs softmax ${meanSd(softmax.perplexity)} in part 3 (V = ${count(f.runs('convergence')[0]?.vocabularySize)}, ${ours.perplexity.n} seeds)`;
 }
 
 /** "123.4 vs softmax 120.1 after the 120 s budget". */
@@ -54,9 +54,9 @@ function describe(comparison: 'better' | 'worse' | 'same' | undefined): string {
 /** The activations and margins are compared at convergence, where their differences mean something. */
 function activationComment(f: Facts, id: string, says: { better?: string; worse?: string; other: string }): string {
   const comparison = comparedAtConvergence(f, id);
-  if (comparison === undefined) return 'Not measured at convergence.';
+  if (comparison === undefined) return 'Not measured in part 3.';
   const verdict = comparison === 'better' ? says.better : comparison === 'worse' ? says.worse : undefined;
-  return verdict ?? `${comparison === 'same' ? 'No difference beyond the spread of the seeds at convergence.' : `${comparison === 'better' ? 'Better' : 'Worse'} than the softmax at convergence, unlike the paper.`} ${says.other}`;
+  return verdict ?? `${comparison === 'same' ? 'No difference beyond the spread of the seeds in part 3.' : `${comparison === 'better' ? 'Better' : 'Worse'} than the softmax in part 3, unlike the paper.`} ${says.other}`;
 }
 
 /** The rare band's perplexity of a loss against the softmax's: worse, better or the same over the seeds. */
@@ -125,7 +125,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     measured: analogy('ns') !== undefined ? `analogy after the learning curves' budget: ns ${decimal(analogy('ns'), 4)}, hs ${decimal(analogy('hs'), 4)}, nce ${decimal(analogy('nce'), 4)}` : 'not measured',
     comment: analogy('ns') !== undefined && analogy('hs') !== undefined
       ? (analogy('ns')! > analogy('hs')! ? 'Agrees on ns over hs.' : 'Disagrees on ns over hs.') +
-        ` Our corpus is ${count(f.results.settings.trainTokens as number | undefined)} tokens of training text, not 1B, CBOW not skip-gram, and the vocabulary is cut to ${count(f.curve('ns')?.vocabularySize)}; analogies stay near zero for every loss at this size, so the comparison is weak; on small corpora hs is known to do comparatively well (its frequent-word paths are short and well trained).`
+        ` Our corpus is ${count(f.results.settings.trainTokens as number | undefined)} tokens of training text, not 1B, CBOW not skip-gram, and the vocabulary is cut to ${count(f.curve('ns')?.vocabularySize)}; ${Math.max(...['ns', 'hs', 'nce'].map((id) => analogy(id) ?? 0)) < 0.02 ? 'analogies stay near zero for every loss at this size' : 'analogy accuracy stays far below the published figures at this size'}, so the comparison is weak; on small corpora hs is known to do comparatively well (its frequent-word paths are short and well trained).`
       : '',
   });
   const nce = comparedAtConvergence(f, 'nce');
@@ -134,10 +134,10 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     published: 'Mnih & Teh 2012 (neural LM, Penn Treebank); Ruder (2016): about 45× expected with 25 noise samples',
     measured: `${times(f.speedUp('sg', 'nce', ten))} (sg) faster at V = ${count(ten)}; ${atBudget(f, 'nce')}; ${atConvergence(f, 'nce')}`,
     comment: nce === undefined
-      ? 'Quality not measured at convergence.'
+      ? 'Quality not measured in part 3.'
       : nce === 'worse'
-        ? 'Speed agrees; quality does not hold at convergence, as Chen et al. 2016 also found (NCE failed to beat the softmax baseline).'
-        : `Agrees: fast, and ${describe(nce)} the exact softmax at convergence.`,
+        ? 'Speed agrees; quality does not hold in part 3, as Chen et al. 2016 also found (NCE failed to beat the softmax baseline).'
+        : `Agrees: fast, and ${describe(nce)} the exact softmax in part 3.`,
   });
   rows.push({
     claim: 'Importance sampling: 19× (Bengio & Senécal 2003); adaptive importance sampling about 100× (2008)',
@@ -158,7 +158,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     comment: d !== undefined
       ? `Speed ${d >= 1.5 ? 'agrees' : 'falls short of it'}. The default bands (10/30/60% of words with 50/30/20% of the dimensions) do 26% of the softmax's multiply-adds, a 3.8× ceiling; ` +
         'the rest goes to what the bands do not shrink: the activation and normalisation over every word, and shorter rows that leave each four-row block less arithmetic per load. ' +
-        `On quality it is ${describe(comparedAtConvergence(f, 'dsoftmax'))} the softmax at convergence, with half the output parameters.`
+        `On quality it is ${describe(comparedAtConvergence(f, 'dsoftmax'))} the softmax in part 3, with half the output parameters.`
       : '',
   });
   const bands = faster('dsoftmax');
@@ -169,14 +169,14 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     claim: 'Of the ways around the softmax, only the differentiated softmax also speeds up test time: the sampling methods train fast but must compute the full softmax to predict',
     published: 'Chen, Grangier & Auli 2016 (the claim; no test-time figure is quoted here)',
     measured: scan
-      ? `top-10 at V = ${count(scan.vocabularySize)}: softmax scan ${decimal(scan.microseconds, 0)} µs; dsoftmax bands ${times(bands)} faster; hs tree search ${times(tree)} faster (exact); inner-product index ${times(index)} faster at recall@10 ${decimal(indexRecall, 2)}; ns, NCE and sampled softmax predict with the softmax's scan`
+      ? `top-10 at V = ${count(scan.vocabularySize)}: softmax scan ${decimal(scan.microseconds, 0)} µs; dsoftmax bands ${speedAgainst(bands)}; hs tree search ${speedAgainst(tree)} (exact); inner-product index ${speedAgainst(index)} at recall@10 ${decimal(indexRecall, 2)}; ns, NCE and sampled softmax predict with the softmax's scan`
       : 'not measured',
     comment: scan && bands !== undefined
-      ? `${bands > 1.2 ? 'Agrees that D-softmax speeds up prediction' : 'D-softmax\'s bands barely beat the scan here'} and that the sampling methods do not (their output layer is the softmax's). ` +
-        (tree !== undefined && tree > (bands ?? 0)
-          ? `It is not the only one: hierarchical softmax answers the exact top-10 by branch-and-bound over its tree ${times(tree)} faster than the scan, more than the bands' ${times(bands)}` +
-            (index !== undefined ? `, and an approximate index over the softmax's rows gives ${times(index)} at recall ${decimal(indexRecall, 2)}.` : '.')
-          : 'The hs tree search does not beat the bands here.')
+      ? `${bands > 1.2 ? 'Agrees that D-softmax speeds up prediction' : bands >= 1 ? 'D-softmax\'s bands barely beat the scan here' : 'D-softmax\'s bands do not beat the scan here'}; agrees that the sampling methods do not (their output layer is the softmax's). ` +
+        (tree !== undefined && tree > (bands ?? 0) && tree > 1
+          ? `It is not the only one: hierarchical softmax answers the exact top-10 by branch-and-bound over its tree ${speedAgainst(tree)} than the scan, ahead of the bands (${speedAgainst(bands)})` +
+            (index !== undefined ? `, and an approximate index over the softmax's rows is ${speedAgainst(index)} at recall ${decimal(indexRecall, 2)}.` : '.')
+          : `The hs tree search (${speedAgainst(tree)}) does not beat the bands here.`)
       : '',
   });
   const rare = ['hs', 'hs-balanced', 'nce', 'sampled'].flatMap((id) => {
@@ -188,7 +188,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     claim: 'Hierarchical softmax and some sampling methods do worse than the softmax on rare words',
     published: 'Chen, Grangier & Auli 2016, perplexity by frequency band (their band figures are not quoted here)',
     measured: softmaxRare
-      ? `perplexity on the rarest 60% of words at convergence: softmax ${meanSd(softmaxRare)}; ${rare.map((r) => r.text).join('; ')}`
+      ? `perplexity on the rarest 60% of words in part 3: softmax ${meanSd(softmaxRare)}; ${rare.map((r) => r.text).join('; ')}`
       : 'not measured',
     comment: rare.length > 0
       ? `Worse on rare words: ${rare.filter((r) => r.comparison === 'worse').map((r) => f.label(r.id)).join(', ') || 'none'}; ` +
@@ -224,7 +224,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     claim: 'Higher Taylor orders approach the softmax; the soft-margin Taylor softmax (SM-Taylor) beats softmax in some configuration on every image data set tried',
     published: 'Banerjee et al. 2020, "Exploring alternatives to softmax function" (image classification: MNIST, CIFAR-10, CIFAR-100; their accuracies are not quoted here)',
     measured: orders.length > 0
-      ? `at convergence, Taylor order ${orders.map((o) => `${o.order}: ${meanSd(o.x.perplexity)}`).join(', ')}; ${atConvergence(f, 'sm-taylor')}; soft-margin softmax: ${atConvergence(f, 'softmax-margin')}`
+      ? `in part 3, Taylor order ${orders.map((o) => `${o.order}: ${meanSd(o.x.perplexity)}`).join(', ')}; ${atConvergence(f, 'sm-taylor')}; soft-margin softmax: ${atConvergence(f, 'softmax-margin')}`
       : 'not measured',
     comment: bestOrder
       ? `Best order here: ${bestOrder.order}. ` +
@@ -249,7 +249,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     claim: 'The adaptive softmax is much faster than the softmax and than hierarchical softmax, at an accuracy close to the full softmax',
     published: 'Grave et al. 2017, "Efficient softmax approximation for GPUs" (abstract: "a large gain in efficiency over standard approximations while achieving an accuracy close to that of the full softmax", on EuroParl and One Billion Word, on GPUs; the 2×–10× often quoted from it is not checked against its tables here)',
     measured: adaptive.length > 0
-      ? adaptive.map((c) => `${c.label}: ${times(f.speedUp('sg', c.id, sg))} (sg) and ${times(f.speedUp('cbow', c.id, cbow))} (cbow) the softmax's words/s at V = ${count(sg)}, ${times(ratio(f, c.id, 'hs', sg))} hs's (sg); ${atConvergence(f, c.id)}`).join('; ')
+      ? adaptive.map((c) => `${c.label}: ${times(f.speedUp('sg', c.id, sg))} (sg) and ${times(f.speedUp('cbow', c.id, cbow))} (cbow) the softmax's words/s at V = ${count(sg)}, ${speedAgainst(ratio(f, c.id, 'hs', sg))} than hs (sg); ${atConvergence(f, c.id)}`).join('; ')
       : 'no adaptive softmax in this study\'s configurations',
     comment: adaptive.length > 0
       ? adaptive.map((c) => {
