@@ -1,4 +1,5 @@
 import { UserError } from '../base/errors.js';
+import { paddedStride } from './row-stride.js';
 
 /**
  * The adaptive softmax's clusters (Grave et al. 2016): the head holds the `shortlist` most
@@ -62,18 +63,13 @@ export function tailDimension(dim: number, divValue: number, tail: number): numb
   return Math.max(1, Math.round(dim / divValue ** (tail + 1)));
 }
 
-/** Floats a row of `dim` takes in the kernels: padded to whole 4-float lanes (as the model's stride is). */
-function padded(dim: number): number {
-  return (dim + 3) & ~3;
-}
-
 /**
  * Lays out the clusters for `cutoffs` (increasing, each below the vocabulary size: the first is
  * the head's word count, each next one where a tail cluster ends; checked by
  * validateCutoffs). A cutoff at or above the vocabulary size would leave a cluster empty: that is a one-line error.
  */
 export function planAdaptive(vocabSize: number, dim: number, cutoffs: readonly number[], divValue: number): AdaptiveLayout {
-  const stride = padded(dim);
+  const stride = paddedStride(dim);
   const last = cutoffs.length > 0 ? cutoffs[cutoffs.length - 1] : 0;
   if (last >= vocabSize) {
     throw new UserError(`--cutoffs: ${last} is not below the vocabulary size ${vocabSize}, so its cluster would be empty; give cutoffs below ${vocabSize} or drop --cutoffs for the default`);
@@ -90,7 +86,7 @@ export function planAdaptive(vocabSize: number, dim: number, cutoffs: readonly n
   });
   const clusters = ends.map((endWord, i) => {
     const firstWord = i === 0 ? shortlist : ends[i - 1];
-    const tailStride = padded(dims[i]);
+    const tailStride = paddedStride(dims[i]);
     const rows = at;
     at += (endWord - firstWord) * tailStride;
     return { firstWord, endWord, dim: dims[i], stride: tailStride, projection: projections[i], rows };

@@ -1,4 +1,5 @@
 import { UserError } from '../base/errors.js';
+import { paddedStride } from '../model/row-stride.js';
 import type { AdaptiveLayout } from '../model/adaptive-clusters.js';
 import type { AliasTable } from '../model/alias-table.js';
 import type { BandLayout } from '../model/bands.js';
@@ -21,10 +22,7 @@ const ACTIVATION_IDS: Readonly<Record<Activation, number>> = ActivationId;
  * project hard-codes a position in memory.
  */
 
-/** Rows are padded to a multiple of 4 floats so every row starts 16-byte aligned for f32x4. */
-export function paddedStride(dim: number): number {
-  return (dim + 3) & ~3;
-}
+export { paddedStride };
 
 const SLOT_HEADER_BYTES = 112;
 
