@@ -218,13 +218,13 @@ function curveSteps(evaluation: EvaluationData): Step[] {
  * seed, so that a study cut short has every loss at the first seed.
  */
 function convergenceSteps(): Step[] {
-  const { model, size, dim, sliceTokens, epochs, seeds, predictions } = plan.convergence;
+  const { model, size, dim, sliceTokens, epochs, alpha, seeds, predictions } = plan.convergence;
   const slice = trainingSlice(corpus, sliceTokens);
   return seeds.flatMap((seed) =>
     LOSS_CONFIGS.map((config) =>
       runStep('convergence', runKey('convergence', model, config.id, size, seed), `${model} ${config.label}, ${sizeLabel(size)}, ${epochs} epochs, seed ${seed}`, 1, () =>
         measureStep('convergence', {
-          config, corpus: slice, model, size, words: 0, epochs, options: { ...LIKELIHOOD_OPTIONS, dim, seed },
+          config, corpus: slice, model, size, words: 0, epochs, options: { ...LIKELIHOOD_OPTIONS, dim, alpha, seed },
           evaluate: { epochEnds: true, predictions },
         }))));
 }

@@ -1,7 +1,7 @@
 import { DotKernel } from '../../src/query/dot-kernel.js';
 import { Random } from '../../src/base/random.js';
 import { trainEmbeddings, type TrainedModel } from '../../src/train/trainer.js';
-import type { TrainOptions } from '../../src/model/options.js';
+import { DEFAULT_TRAIN_OPTIONS, defaultAlpha, type TrainOptions } from '../../src/model/options.js';
 import type { TrainingControl } from '../../src/train/training-callbacks.js';
 import { exactFlopsPerPrediction, type LossConfig } from './configs.js';
 
@@ -29,7 +29,9 @@ export async function runLoss(
   options: Partial<TrainOptions>,
   control: TrainingControl = {},
 ): Promise<{ run: LossRun; model: TrainedModel }> {
-  const model = await trainEmbeddings([corpus], { ...options, ...config.options }, {}, control);
+  const settings = { ...options, ...config.options };
+  if (config.rate !== undefined) settings.alpha = (settings.alpha ?? defaultAlpha(settings.model ?? DEFAULT_TRAIN_OPTIONS.model)) * config.rate;
+  const model = await trainEmbeddings([corpus], settings, {}, control);
   const { report } = model;
   const predictions = report.epochs.reduce((s, e) => s + e.predictions, 0);
   const lossSum = report.epochs.reduce((s, e) => s + e.loss * e.predictions, 0);

@@ -1,4 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import { defaultAlpha } from '../../src/model/options.js';
 import { LOSS_CONFIGS } from '../losses/configs.js';
 import type { Chart } from './charts.js';
 import { INDEX_METHOD, TEST_TIME_CONFIGS } from '../losses/test-time.js';
@@ -62,7 +63,8 @@ function curvesSection(f: Facts, charts: Chart[]): string[] {
   lines.push(
     `Every loss that is not a variant of another trains once, ${curves.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)}, for ${curves.budgetSeconds} s of training on ${String(f.results.settings.workers)} workers (the protocol of Chen, Grangier & Auli 2016). ` +
       'Training pauses at log-spaced points to score the model on held-out text; the pauses are not training time, and neither the budget nor the learning rate sees them. ' +
-      'The learning rate decays linearly over the budget: the run is planned over twice the words part 1\'s rate predicts, so the budget ends it. ' +
+      `The learning rate (${curves.model === 'sg' ? 'skip-gram' : 'CBOW'}'s default, ${defaultAlpha(curves.model)}) decays linearly over the budget: the run is planned over twice the words part 1's rate predicts, so the budget ends it. ` +
+      rateNote(f, 'curves') +
       'Frequent words are not subsampled here or in part 3: held-out perplexity counts every token, and a model trained on a subsampled stream learns to underrate the frequent words, below even the unigram model. ' +
       `Held-out perplexity is taken on ${count(runs[0].curve?.find((p) => p.heldOut)?.heldOut?.predictions)} predictions spread over the corpus's last ${count((f.results.settings as unknown as StudyPlan).heldOutTokens)} tokens, which no run trains on` +
       (unigram !== undefined ? `; a unigram model of the training counts scores ${decimal(unigram, 1)} on them (the dashed line).` : '.'),
@@ -90,6 +92,14 @@ function curvesSection(f: Facts, charts: Chart[]): string[] {
   return lines;
 }
 
+/** A sentence on the losses of a part that train at a share of its learning rate, and why ('' when none do). */
+function rateNote(f: Facts, part: 'curves' | 'convergence'): string {
+  const scaled = LOSS_CONFIGS.filter((c) => c.rate !== undefined && f.runs(part).some((r) => r.id === c.id));
+  if (scaled.length === 0) return '';
+  const labels = scaled.map((c) => `${c.label} (${c.rate}×)`).join(', ');
+  return `These train at a share of that rate: ${labels}. A mixture's P_k and gates are dense rows that take a step at every prediction, and at the full rate its held-out perplexity rose by as much as 16% from one epoch to the next. `;
+}
+
 function convergenceSection(f: Facts, charts: Chart[]): string[] {
   const runs = f.runs('convergence');
   if (runs.length === 0) return [];
@@ -102,9 +112,11 @@ function convergenceSection(f: Facts, charts: Chart[]): string[] {
   lines.push(
     `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
       `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, trains the same epochs. ` +
+      `The learning rate starts at ${convergence.alpha} (${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'}'s default, ${defaultAlpha(convergence.model)}, makes the softmax's perplexity rise and fall from epoch to epoch on a slice this small) and decays linearly to zero. ` +
+      rateNote(f, 'convergence') +
       (levelling
         ? levelled
-          ? `Their learning has levelled off: the softmax's last epoch lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}%. `
+          ? `Their learning has levelled off: the softmax's last epoch ${levelling.softmaxLastGain >= 0 ? `lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}%` : `did not lower its perplexity (${decimal(-100 * levelling.softmaxLastGain, 1)}% higher)`}. `
           : `They have not fully levelled off: ${levelling.bestAtLast} of ${levelling.losses} losses are at their best at the last epoch, and the softmax's last epoch still lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}% ` +
             '(the learning rate decays to zero over the epochs, and the last, smallest steps settle each model), so the comparison is at an equal, fixed amount of training; more epochs would lower every figure. '
         : '') +
@@ -242,7 +254,7 @@ export function writeDocument(results: StudyResults, charts: Chart[], file: stri
     '',
     ...headlines(f),
     `Corpus: \`${results.corpus}\`${results.quick ? ' (quick grid)' : ''}. Dimension ${String(results.settings.dim ?? '')} (part 3: ${String((results.settings as unknown as StudyPlan).convergence?.dim ?? '')}), window ${String(results.settings.window ?? '')}, ` +
-      `${String(results.settings.workers)} workers, default learning rates; machine: ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}.`,
+      `${String(results.settings.workers)} workers, default learning rates (part 3: its own, below); machine: ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}.`,
     `Time: ${PART_TITLES.map(([part, title]) => `${title} ${minutes(results.partSeconds[part])}`).join(', ')}; ${minutes(total)} in all.`,
     'Rerun: `npm run build && npm run study` from a clone (it resumes from results.json; `--parts cost curves convergence frequency predict` picks parts; `--redo` repeats runs; `--quick` is a small grid).',
     '',
