@@ -4,6 +4,7 @@ import { flagOf } from '../base/option-flag.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { DEFAULT_TRAIN_OPTIONS, givenOptions, resolveTrainOptions, type TrainOptions } from '../model/options.js';
+import type { OutputLayer } from '../model/output-layer.js';
 
 /**
  * A finished model to train on (gensim's build_vocab(update=True), then train). The caller reads
@@ -84,24 +85,35 @@ export function continuedOptions(model: ContinuedModel, partial: Partial<TrainOp
  * Puts the model's rows in place, after every row has had its fresh start (C word2vec's random
  * input, zero output): a known word's input and output rows move to its id in the merged
  * vocabulary, joined words keep their fresh rows. With hs the tree was rebuilt over the merged
- * counts; see keepInnerRows. A mixture's projections and gates belong to no word: they follow
- * the output rows, so they move to their place after the merged vocabulary's rows.
+ * counts; see keepInnerRows. The differentiated softmax's bands are cut again from the merged
+ * ranks, so a word that changes band keeps only the dimensions its new band's block shares with
+ * its old one: the rest of its old row was never read in the new band and starts at zero. A
+ * mixture's projections and gates belong to no word: they follow the output rows, so they move
+ * to their place after the merged vocabulary's rows.
  */
 export function applyContinuedModel(
   input: Float32Array,
   output: Float32Array,
   stride: number,
   merged: { vocabulary: Vocabulary; knownIds: Int32Array },
-  tree: CodeTree | undefined,
+  layer: Pick<OutputLayer, 'tree' | 'bands'>,
   model: ContinuedModel,
 ): ContinuedSummary {
   const dim = model.options.dim;
   const { knownIds, vocabulary } = merged;
+  const { tree, bands } = layer;
+  let band = 0;
   let knownInText = 0;
   knownIds.forEach((k, id) => {
     if (k < 0) return;
     input.set(model.vectors.subarray(k * model.stride, k * model.stride + dim), id * stride);
-    if (!tree) output.set(model.output.subarray(k * model.stride, k * model.stride + dim), id * stride);
+    if (!tree) {
+      // Ids ascend, so the band walks forward with them.
+      while (bands && id >= bands[band].endWord) band++;
+      const block = bands ? bands[band] : { dimOffset: 0, dims: dim };
+      const from = k * model.stride + block.dimOffset;
+      output.set(model.output.subarray(from, from + block.dims), id * stride + block.dimOffset);
+    }
     if (vocabulary.counts[id] > model.counts[k]) knownInText++;
   });
   if (model.mixture) {

@@ -193,7 +193,9 @@ async function train(
         initialiseInputWeights(input, layout.stride, options);
         initialiseOutputWeights(output, layout.stride, options, adaptive);
         if (control.initialVectors) initVectors = applyInitialVectors(input, layout.stride, corpus.vocabulary, control.initialVectors);
-        if (control.continued) continued = applyContinuedModel(input, output, layout.stride, { vocabulary: corpus.vocabulary, knownIds: corpus.knownIds! }, tree, control.continued);
+        if (control.continued) {
+          continued = applyContinuedModel(input, output, layout.stride, { vocabulary: corpus.vocabulary, knownIds: corpus.knownIds! }, outputLayer(output), control.continued);
+        }
       }
       run = await runEpochs(pool, corpus, options, plan, layout, observer, {
         stop: control.stop,

@@ -166,6 +166,25 @@ describe('training a model on (--init)', () => {
     );
   });
 
+  it('dsoftmax: a word that changes band keeps the dimensions its new block shares with its old one, and nothing of the rest', async () => {
+    const before = await trainEmbeddings([first], { ...settings, epochs: 1, loss: 'dsoftmax' });
+    const on = await trainEmbeddings([more], still, {}, { continued: continuedOf(before, 'dsoftmax.w2vmodel') });
+    const bandOf = (model: TrainedModel, id: number) => model.output.bands!.find((b) => id < b.endWord)!;
+    let changed = 0;
+    on.vocabulary.words.forEach((word, id) => {
+      const k = before.vocabulary.words.indexOf(word);
+      if (k < 0) return;
+      const [from, to] = [bandOf(before, k), bandOf(on, id)];
+      const then = row(before.output.weights, before.stride, settings.dim, k);
+      const now = row(on.output.weights, on.stride, settings.dim, id);
+      const inNew = (i: number) => i >= to.dimOffset && i < to.dimOffset + to.dims;
+      now.forEach((v, i) => assert.ok(Math.abs(v - (inNew(i) ? then[i] : 0)) < 1e-6, `${word} output[${i}]: ${v}, old ${then[i]}, new block ${to.dimOffset}+${to.dims}`));
+      if (from.dimOffset !== to.dimOffset && then.some((v, i) => v !== 0 && !inNew(i))) changed++;
+    });
+    // Without a word whose trained block lies outside its new one, the test would prove nothing.
+    assert.ok(changed > 0, 'some known word changed band');
+  });
+
   it('hs: the same text again gives the same tree, and every inner row is kept', async () => {
     const before = model('hs');
     const on = await trainEmbeddings([first], still, {}, { continued: continuedOf(before, 'hs.w2vmodel') });
