@@ -116,7 +116,8 @@ function convergenceSection(f: Facts, charts: Chart[]): string[] {
       rateNote(f, 'convergence') +
       (levelling
         ? levelled
-          ? `Their learning has levelled off: the softmax's last epoch ${levelling.softmaxLastGain >= 0 ? `lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}%` : `did not lower its perplexity (${decimal(-100 * levelling.softmaxLastGain, 1)}% higher)`}. `
+          ? `Their learning has levelled off: the softmax's last epoch ${levelling.softmaxLastGain >= 0 ? `lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}%` : `did not lower its perplexity (${decimal(-100 * levelling.softmaxLastGain, 1)}% higher)`}` +
+            (levelling.bestAtLast > 0 ? `, though ${levelling.bestAtLast} of ${levelling.losses} losses are at their best at the last epoch for every seed, so their figures may still fall a little with more epochs. ` : '. ')
           : `They have not fully levelled off: ${levelling.bestAtLast} of ${levelling.losses} losses are at their best at the last epoch, and the softmax's last epoch still lowered its perplexity by ${decimal(100 * levelling.softmaxLastGain, 1)}% ` +
             '(the learning rate decays to zero over the epochs, and the last, smallest steps settle each model), so the comparison is at an equal, fixed amount of training; more epochs would lower every figure. '
         : '') +

@@ -147,8 +147,9 @@ export function speedAgainst(x: number | undefined): string {
 
 /** How far `ours` lies from `base`, as a share of `base`: "4% lower", "12% higher". */
 export function percentFrom(ours: number, base: number): string {
-  const share = Math.round(Math.abs(ours / base - 1) * 100);
-  return `${share}% ${ours < base ? 'lower' : 'higher'}`;
+  const share = Math.abs(ours / base - 1) * 100;
+  // Below 1%, one decimal: "0% higher" would read as no difference.
+  return `${share < 1 ? share.toFixed(1) : Math.round(share)}% ${ours < base ? 'lower' : 'higher'}`;
 }
 
 export function count(x: number | undefined): string {

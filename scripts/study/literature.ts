@@ -241,6 +241,7 @@ export function literatureRows(f: Facts): LiteratureRow[] {
     measured: mixtures.length > 0 ? mixtures.map((c) => `${c.label}: ${atConvergence(f, c.id)}`).join('; ') : 'no mixture in this study\'s configurations',
     comment: mixtures.length > 0
       ? mixtures.map((c) => `${c.label} is ${describe(comparedAtConvergence(f, c.id))} the softmax`).join('; ') +
+        (mixtures.some((c) => c.rate !== undefined) ? `, each at ${[...new Set(mixtures.map((c) => c.rate ?? 1))].join(' or ')}× the others' learning rate (at the full rate they did not train stably)` : '') +
         '. Their figures are for recurrent language models whose hidden size is far below the rank the data needs; not comparable in absolute terms, only in direction.'
       : 'Not measured.',
   });
