@@ -54,6 +54,11 @@ function costSection(f: Facts, charts: Chart[]): string[] {
 
 const lossesOf = (ids: string[]) => LOSS_CONFIGS.filter((c) => ids.includes(c.id));
 
+/** The model as the document names it. */
+function modelName(model: 'sg' | 'cbow'): string {
+  return model === 'sg' ? 'skip-gram' : 'CBOW';
+}
+
 function curvesSection(f: Facts, charts: Chart[]): string[] {
   const runs = f.runs('curves');
   if (runs.length === 0) return [];
@@ -61,9 +66,9 @@ function curvesSection(f: Facts, charts: Chart[]): string[] {
   const unigram = f.unigram('curves')?.perplexity;
   const lines = ['## 2. Learning curves', ''];
   lines.push(
-    `Every loss that is not a variant of another trains once, ${curves.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)}, for ${curves.budgetSeconds} s of training on ${String(f.results.settings.workers)} workers (the protocol of Chen, Grangier & Auli 2016). ` +
+    `Every loss that is not a variant of another trains once, ${modelName(curves.model)} at V = ${count(runs[0].vocabularySize)}, for ${curves.budgetSeconds} s of training on ${String(f.results.settings.workers)} workers (the protocol of Chen, Grangier & Auli 2016). ` +
       'Training pauses at log-spaced points to score the model on held-out text; the pauses are not training time, and neither the budget nor the learning rate sees them. ' +
-      `The learning rate (${curves.model === 'sg' ? 'skip-gram' : 'CBOW'}'s default, ${defaultAlpha(curves.model)}) decays linearly over the budget: the run is planned over twice the words part 1's rate predicts, so the budget ends it. ` +
+      `The learning rate (${modelName(curves.model)}'s default, ${defaultAlpha(curves.model)}) decays linearly over the budget: the run is planned over twice the words part 1's rate predicts, so the budget ends it. ` +
       rateNote(f, 'curves') +
       'Frequent words are not subsampled here or in part 3: held-out perplexity counts every token, and a model trained on a subsampled stream learns to underrate the frequent words, below even the unigram model. ' +
       `Held-out perplexity is taken on ${count(runs[0].curve?.find((p) => p.heldOut)?.heldOut?.predictions)} predictions spread over the corpus's last ${count((f.results.settings as unknown as StudyPlan).heldOutTokens)} tokens, which no run trains on` +
@@ -110,9 +115,9 @@ function convergenceSection(f: Facts, charts: Chart[]): string[] {
   const levelled = levelling?.levelled ?? false;
   const lines = [levelled ? '## 3. At convergence' : `## 3. After ${convergence.epochs} epochs, towards convergence`, ''];
   lines.push(
-    `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
+    `Every loss trains ${convergence.epochs} epochs over ${convergence.sliceTokens > 0 ? `the corpus's first ${count(convergence.sliceTokens)} tokens` : 'the whole training text'}, ${modelName(convergence.model)} at V = ${count(runs[0].vocabularySize)} and dimension ${convergence.dim}, ` +
       `its held-out perplexity taken after every epoch, once for each of ${convergence.seeds.length} seeds. At this vocabulary the exact softmax gets through the epochs on two cores, so every loss, the softmax variants included, trains the same epochs. ` +
-      `The learning rate starts at ${convergence.alpha} (${convergence.model === 'sg' ? 'skip-gram' : 'CBOW'}'s default, ${defaultAlpha(convergence.model)}, makes the softmax's perplexity rise and fall from epoch to epoch on a slice this small) and decays linearly to zero. ` +
+      `The learning rate starts at ${convergence.alpha} (${modelName(convergence.model)}'s default, ${defaultAlpha(convergence.model)}, makes the softmax's perplexity rise and fall from epoch to epoch on a slice this small) and decays linearly to zero. ` +
       rateNote(f, 'convergence') +
       (levelling
         ? levelled

@@ -1,7 +1,7 @@
 import { LOSS_CONFIGS } from '../losses/configs.js';
 import type { TestTimeCell } from '../losses/test-time.js';
 import { FREQUENCY_BANDS, type BandId, type Perplexities } from './heldout.js';
-import { testTimeKey, type PartName, type StudyResults, type StudyRun } from './results.js';
+import { testTimeKey, type CurvePoint, type PartName, type StudyResults, type StudyRun } from './results.js';
 
 /** Values over seeds. */
 export interface Spread {
@@ -26,6 +26,11 @@ export interface Converged {
   /** Epochs trained. */
   epochs: number;
   bands: Record<BandId, Spread>;
+}
+
+/** The points of a run's curve that have a held-out score (negative sampling's have none). */
+function scoredPoints(run: StudyRun): CurvePoint[] {
+  return (run.curve ?? []).filter((p) => p.heldOut);
 }
 
 /** Lookups over results.json that the document and its literature comparison share. */
@@ -87,7 +92,7 @@ export class Facts {
    */
   converged(id: string): Converged | undefined {
     const best = this.seeds(id).flatMap((run) => {
-      const scored = (run.curve ?? []).filter((p) => p.heldOut);
+      const scored = scoredPoints(run);
       if (scored.length === 0) return [];
       const point = scored.reduce((a, b) => (b.heldOut!.perplexity < a.heldOut!.perplexity ? b : a));
       return [{ epoch: point.epochsDone, last: scored.at(-1)!.epochsDone, heldOut: point.heldOut! }];
@@ -104,7 +109,7 @@ export class Facts {
    */
   levelling(): { softmaxLastGain: number; bestAtLast: number; losses: number; levelled: boolean } | undefined {
     const gains = this.seeds('softmax').flatMap((run) => {
-      const scored = (run.curve ?? []).filter((p) => p.heldOut);
+      const scored = scoredPoints(run);
       return scored.length >= 2 ? [1 - scored.at(-1)!.heldOut!.perplexity / scored.at(-2)!.heldOut!.perplexity] : [];
     });
     if (gains.length === 0) return undefined;

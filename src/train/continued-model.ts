@@ -2,6 +2,7 @@ import { definedOnly } from '../base/defined-only.js';
 import { UserError } from '../base/errors.js';
 import { flagOf } from '../base/option-flag.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
+import { singleBand } from '../model/bands.js';
 import type { CodeTree } from '../model/code-tree.js';
 import { DEFAULT_TRAIN_OPTIONS, givenOptions, resolveTrainOptions, type TrainOptions } from '../model/options.js';
 import type { OutputLayer } from '../model/output-layer.js';
@@ -101,7 +102,9 @@ export function applyContinuedModel(
 ): ContinuedSummary {
   const dim = model.options.dim;
   const { knownIds, vocabulary } = merged;
-  const { tree, bands } = layer;
+  const { tree } = layer;
+  // A word's output row is read in its band's block only; without bands, the whole row is one block.
+  const bands = layer.bands ?? singleBand(vocabulary.words.length, dim);
   let band = 0;
   let knownInText = 0;
   knownIds.forEach((k, id) => {
@@ -109,10 +112,10 @@ export function applyContinuedModel(
     input.set(model.vectors.subarray(k * model.stride, k * model.stride + dim), id * stride);
     if (!tree) {
       // Ids ascend, so the band walks forward with them.
-      while (bands && id >= bands[band].endWord) band++;
-      const block = bands ? bands[band] : { dimOffset: 0, dims: dim };
-      const from = k * model.stride + block.dimOffset;
-      output.set(model.output.subarray(from, from + block.dims), id * stride + block.dimOffset);
+      while (id >= bands[band].endWord) band++;
+      const { dimOffset, dims } = bands[band];
+      const from = k * model.stride + dimOffset;
+      output.set(model.output.subarray(from, from + dims), id * stride + dimOffset);
     }
     if (vocabulary.counts[id] > model.counts[k]) knownInText++;
   });

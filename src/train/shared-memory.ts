@@ -22,8 +22,6 @@ const ACTIVATION_IDS: Readonly<Record<Activation, number>> = ActivationId;
  * project hard-codes a position in memory.
  */
 
-export { paddedStride };
-
 const SLOT_HEADER_BYTES = 112;
 
 /**
